@@ -61,6 +61,7 @@ void Progress::poll() {
     int64_t m[2];
     MPI_Recv(m, 2, MPI_INT64_T, st.MPI_SOURCE, kTag, mpi_.comm(), MPI_STATUS_IGNORE);
     counts_[st.MPI_SOURCE] = std::max(counts_[st.MPI_SOURCE], m[0]);
+    finals_ += m[1] == 1;  // a rank that finished early sends its final update here
   }
 }
 
@@ -90,13 +91,12 @@ int64_t Progress::finish() {
   if (mpi_.is_root()) {
     counts_[0] = mine_;
     // Receive updates until every other rank's final message arrived.
-    int finals = 0;
-    while (finals < mpi_.world() - 1) {
+    while (finals_ < mpi_.world() - 1) {
       MPI_Status st;
       int64_t m[2];
       MPI_Recv(m, 2, MPI_INT64_T, MPI_ANY_SOURCE, kTag, mpi_.comm(), &st);
       counts_[st.MPI_SOURCE] = std::max(counts_[st.MPI_SOURCE], m[0]);
-      finals += m[1] == 1;
+      finals_ += m[1] == 1;
     }
     render(true);
   } else {

@@ -33,6 +33,7 @@ class Progress {
   bool finished_ = false;
   int64_t mine_ = 0;
   std::vector<int64_t> counts_;  // rank 0: last count heard from each rank
+  int finals_ = 0;               // rank 0: ranks whose final update arrived
   int64_t msg_[2] = {0, 0};      // count, final flag (buffer of the pending send)
   MPI_Request pending_ = MPI_REQUEST_NULL;
   std::chrono::steady_clock::time_point start_, last_sent_, last_shown_;

@@ -23,6 +23,7 @@ void init_hdf5() {
 class Checksum {
  public:
   void add(const void* p, size_t n) {
+    if (n == 0) return;  // crc32_z(crc, NULL, 0) would reset the CRC to 0
     crc_ = crc32_z(crc_, static_cast<const Bytef*>(p), n);
   }
   void add_table(const std::string& group, const Table& t) {

@@ -127,6 +127,8 @@ int job_main(int argc, char** argv, const JobSpec& spec) {
     MetricsSink metrics(metrics_path(cfg, mpi.rank()));
     JobContext ctx{cfg, mpi, metrics};
     mine = spec.run(ctx);
+  } catch (const ConfigError& e) {  // found only when the stage starts (e.g. a bad input path)
+    mpi.abort(std::string("cf-") + spec.stage + ": config error: " + e.what(), 2);
   } catch (const std::exception& e) {
     mpi.abort(std::string("cf-") + spec.stage + ": " + e.what(), 1);
   }

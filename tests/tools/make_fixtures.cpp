@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     if (a == "--good" && i + 1 < argc) good = std::stoi(argv[++i]);
   }
   fs::create_directories(dir / "nested" / "deeper");
+  fs::create_directories(dir / "z_dups");  // sorts after good_*: the originals are kept
   char name[64];
   for (int i = 0; i < good; ++i) {
     std::snprintf(name, sizeof name, "%sgood_%03d.%s", i % 3 == 2 ? "nested/" : "", i, i % 4 == 3 ? "png" : "jpg");
@@ -61,11 +62,11 @@ int main(int argc, char** argv) {
   write_bytes(dir / "nested/deeper/good_bmp.BMP", encode(scene(100), ".bmp"));
   // Exact duplicate: good_000's decoded pixels, stored losslessly as PNG.
   cv::Mat g0 = cv::imread((dir / "good_000.jpg").string());
-  write_bytes(dir / "dup_exact_000.png", encode(g0, ".png"));
+  write_bytes(dir / "z_dups/dup_exact_000.png", encode(g0, ".png"));
   // Near duplicate: good_001 at lower quality and 1% smaller.
   cv::Mat g1 = cv::imread((dir / "good_001.jpg").string()), small;
   cv::resize(g1, small, cv::Size(), 0.99, 0.99, cv::INTER_AREA);
-  write_bytes(dir / "dup_near_001.jpg", encode(small, ".jpg", 70));
+  write_bytes(dir / "z_dups/dup_near_001.jpg", encode(small, ".jpg", 70));
 
   std::string jpg = encode(scene(200), ".jpg"), png = encode(scene(201), ".png");
   write_bytes(dir / "bad_truncated.jpg", jpg.substr(0, jpg.size() / 2));
