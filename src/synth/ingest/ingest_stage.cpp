@@ -42,6 +42,7 @@ Settings read_settings(const JobContext& ctx) {
   s.scan.image_extensions = c.get_strings("ingest.image_extensions");
   s.scan.video_extensions = c.get_strings("ingest.video_extensions");
   s.scan.video_cost_bytes = c.get_int("ingest.video_cost_bytes");
+  s.scan.exclude = c.get_strings("ingest.exclude");
   s.shard_cost = c.get_int("ingest.shard_cost");
   s.keep_staging = c.get_bool("ingest.keep_staging");
   s.decode.limits.max_side = static_cast<int>(c.get_int("image.max_side"));
@@ -182,6 +183,9 @@ void declare_ingest_config(ConfigSchema& c) {
                 "Image file extensions (case-insensitive)");
   c.add_strings("ingest.video_extensions", {"mp4", "mov", "mkv", "avi"},
                 "Video file extensions (case-insensitive)");
+  c.add_strings("ingest.exclude", {"masks/*", "*/masks/*"},
+                "Paths to skip (shell patterns on the relative path; '*' also matches '/'). "
+                "The default skips ground-truth mask folders such as cf-scenegen's");
   c.add_int("ingest.shard_cost", 64, "Cost units per shard (1 per image)", 1, 1e9);
   c.add_int("ingest.video_cost_bytes", 50000, "One cost unit per this many bytes of video", 1, 1e12);
   c.add_bool("ingest.keep_staging", false, "Keep <output>/.staging after a complete run");

@@ -1,5 +1,7 @@
 #include "synth/ingest/manifest.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -29,7 +31,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 std::vector<ManifestEntry> scan_corpus(const std::string& root, const ScanOptions& opts) {
   std::error_code ec;
   if (!fs::is_directory(root, ec))
-    throw Error("io.input '" + root + "' is not a directory (the corpus root)");
+    throw ConfigError("io.input '" + root + "' is not a directory (the corpus root)");
   std::vector<ManifestEntry> out;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   if (ec) throw Error("cannot read corpus root '" + root + "': " + ec.message());
@@ -47,6 +49,9 @@ std::vector<ManifestEntry> scan_corpus(const std::string& root, const ScanOption
     else if (contains(opts.video_extensions, ext)) e.kind = MediaKind::Video;
     else continue;
     e.path = fs::relative(p, root, ec).generic_string();
+    if (std::any_of(opts.exclude.begin(), opts.exclude.end(),
+                    [&](const std::string& pat) { return fnmatch(pat.c_str(), e.path.c_str(), 0) == 0; }))
+      continue;
     e.bytes = static_cast<int64_t>(it->file_size(ec));
     e.cost = e.kind == MediaKind::Image ? 1 : std::max<int64_t>(1, e.bytes / opts.video_cost_bytes);
     out.push_back(std::move(e));
