@@ -237,6 +237,8 @@ StageCounts run_ingest(JobContext& ctx) {
       to_stage.push_back(idx);
       files += shards[idx].end - shards[idx].begin;
     }
+  spdlog::info("{} of {} shards are mine; {} to decode, {} to write", mine.size(), shards.size(),
+               to_stage.size(), todo.size());
   Progress progress(mpi, "ingest", mpi.allreduce_sum(files));
   for (int64_t idx : to_stage) stage_shard(s, manifest, shards[idx], hash, progress, ctx.metrics);
   progress.finish();
