@@ -164,11 +164,19 @@ void write_shard(const std::string& path, const Shard& shard) {
   Checksum crc;
   crc.add_table("items", shard.items);
   crc.add_table("failures", failures);
+  for (const auto& [name, t] : shard.tables) {
+    t.rows();  // throws if its columns disagree
+    crc.add_table("tables/" + name, t);
+  }
   {
     Handle f(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
              "create '" + tmp + "'");
     write_table(f, "items", shard.items);
     write_table(f, "failures", failures);
+    if (!shard.tables.empty()) {
+      Handle g = h5::create_group(f, "tables");
+      for (const auto& [name, t] : shard.tables) write_table(g, name, t);
+    }
     h5::write_attr_str(f, "cf_format", kShardFormat);
     h5::write_attr_str(f, "cf_stage", shard.stage);
     h5::write_attr_str(f, "cf_meta", shard.meta.dump());
@@ -219,6 +227,13 @@ Shard read_shard(const std::string& path) {
     Checksum crc;
     crc.add_table("items", s.items);
     crc.add_table("failures", failures);
+    if (H5Lexists(f, "tables", H5P_DEFAULT) > 0) {
+      Handle g(H5Gopen2(f, "tables", H5P_DEFAULT), H5Gclose, "open group tables");
+      for (const auto& name : member_names(g)) {
+        s.tables[name] = read_table(g, name);
+        crc.add_table("tables/" + name, s.tables[name]);
+      }
+    }
     if (crc.value() != h5::read_attr_i64(f, "cf_checksum"))
       throw DataError("checksum mismatch (content changed after it was written)");
     const int64_t rows = static_cast<int64_t>(s.items.rows());

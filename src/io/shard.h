@@ -8,6 +8,7 @@
 // docs/formats.md.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct Shard {
   std::string stage;
   Table items;
   std::vector<FailureRecord> failures;
+  // Further tables with their own row counts, e.g. "regions" (many per item, with an
+  // "item_row" column pointing into items). Stored under /tables/<name>.
+  std::map<std::string, Table> tables;
   nlohmann::json meta = nlohmann::json::object();  // stage-specific provenance (plan hash, ...)
 };
 

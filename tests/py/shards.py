@@ -25,7 +25,8 @@ def read_table(f, group):
 def checksum(tables):
     """CRC-32 of the content, computed as the C++ writer does (independent re-implementation)."""
     crc = 0
-    for gname in ("items", "failures"):
+    groups = ["items", "failures"] + sorted(g for g in tables if g.startswith("tables/"))
+    for gname in groups:
         for name in sorted(tables[gname]):
             col = tables[gname][name]
             if isinstance(col, list):
@@ -48,6 +49,8 @@ def read_shard(path):
     with h5py.File(path, "r") as f:
         attrs = {k: f.attrs[k] for k in f.attrs}
         tables = {"items": read_table(f, "items"), "failures": read_table(f, "failures")}
+        for name in f.get("tables", {}):
+            tables["tables/" + name] = read_table(f, "tables/" + name)
     assert attrs["cf_complete"] == 1, f"{path}: no completion record"
     assert checksum(tables) == attrs["cf_checksum"], f"{path}: checksum mismatch"
     return attrs, tables

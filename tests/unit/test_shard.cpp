@@ -26,6 +26,8 @@ cf::Shard sample() {
   s.items.put_bytes("blob", {"\xff\xd8", "x", "yz"}, /*gzip=*/false);
   s.failures.push_back({"item 'x'", "src/a b.jpg", "test", "truncated JPEG", "error"});
   s.meta = {{"plan_hash", "abc"}};
+  s.tables["regions"].put_i64("item_row", {0, 0, 2, 2, 2});
+  s.tables["regions"].put_f32("score", {0.9f, 0.8f, 0.7f, 0.6f, 0.5f});
   return s;
 }
 
@@ -44,6 +46,8 @@ TEST(Shard, RoundTripKeepsEveryColumnAndFailure) {
   EXPECT_EQ(r.failures[0].source, "src/a b.jpg");
   EXPECT_EQ(r.failures[0].reason, "truncated JPEG");
   EXPECT_EQ(r.meta["plan_hash"], "abc");
+  ASSERT_EQ(r.tables.count("regions"), 1u);
+  EXPECT_EQ(r.tables["regions"].i64("item_row"), (std::vector<int64_t>{0, 0, 2, 2, 2}));
   auto st = cf::shard_status(path);
   EXPECT_TRUE(st.complete);
   EXPECT_EQ(st.items, 3);

@@ -13,6 +13,7 @@
 #include "dist/progress.h"
 #include "io/parallel_table.h"
 #include "io/shard.h"
+#include "io/stage_dir.h"
 #include "synth/ingest/decode_entry.h"
 #include "synth/ingest/dedupe.h"
 #include "synth/ingest/shard_plan.h"
@@ -218,6 +219,7 @@ StageCounts run_ingest(JobContext& ctx) {
   if (mpi.is_root())
     spdlog::info("{} files ({} shards) under '{}'", manifest.size(), shards.size(), s.root);
   write_manifest(ctx, s, manifest, shards, hash);
+  if (mpi.is_root()) write_stage_plan(s.out, {"ingest", static_cast<int64_t>(shards.size()), hash});
 
   const auto mine = assign_shards(shards, mpi.rank(), mpi.world());
   std::vector<int64_t> todo;

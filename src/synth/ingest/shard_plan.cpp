@@ -1,5 +1,7 @@
 #include "synth/ingest/shard_plan.h"
 
+#include "synth/common/assign.h"
+
 #include <algorithm>
 #include <numeric>
 
@@ -29,19 +31,9 @@ std::vector<ShardRange> plan_shards(const std::vector<ManifestEntry>& m, int64_t
 }
 
 std::vector<int64_t> assign_shards(const std::vector<ShardRange>& shards, int rank, int world) {
-  std::vector<size_t> order(shards.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return shards[a].cost > shards[b].cost; });
-  std::vector<int64_t> load(world, 0);
-  std::vector<int64_t> mine;
-  for (size_t s : order) {
-    int r = static_cast<int>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[r] += shards[s].cost;
-    if (r == rank) mine.push_back(shards[s].index);
-  }
-  std::sort(mine.begin(), mine.end());
-  return mine;
+  std::vector<int64_t> costs;
+  for (const auto& s : shards) costs.push_back(s.cost);
+  return synth::assign_by_cost(costs, rank, world);  // shard index == position
 }
 
 }  // namespace cf::ingest
