@@ -20,3 +20,14 @@ find_package(OpenSSL REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 find_package(GTest REQUIRED)
+
+# LibTorch (Debian's libtorch-dev, CPU). Its headers cost ~20 s per file: only targets that
+# need it link cf_torch, and they share one precompiled header (cmake/torch_pch.h).
+find_package(Torch REQUIRED)
+add_library(cf_torch INTERFACE)
+target_link_libraries(cf_torch INTERFACE ${TORCH_LIBRARIES})
+target_include_directories(cf_torch SYSTEM INTERFACE ${TORCH_INCLUDE_DIRS})
+
+find_package(OpenMP REQUIRED)  # before faiss: its CMake package names OpenMP::OpenMP_CXX
+find_package(faiss REQUIRED)
+find_package(CURL REQUIRED)

@@ -16,7 +16,7 @@ PACKAGES=(
   libcurl4-openssl-dev libcpp-httplib-dev
   libsentencepiece-dev sentencepiece
   gnuplot-nox
-  python3-h5py python3-numpy
+  python3-h5py python3-numpy python3-torch
   slurm-wlm munge
 )
 
