@@ -1,0 +1,3 @@
+// Precompiled header for targets that use LibTorch (parsing torch/torch.h costs ~20 s a file).
+#pragma once
+#include <torch/torch.h>

@@ -1,0 +1,115 @@
+#include "model/modules.h"
+
+namespace cf {
+
+namespace nn = torch::nn;
+
+RMSNormImpl::RMSNormImpl(int64_t dim, double e) : eps(e) {
+  weight = register_parameter("weight", torch::ones({dim}));
+}
+
+torch::Tensor RMSNormImpl::forward(torch::Tensor x) {
+  auto xf = x.to(torch::kFloat);
+  xf = xf * torch::rsqrt(xf.pow(2).mean(-1, true) + eps);
+  return weight * xf.to(x.scalar_type());
+}
+
+namespace {
+
+torch::Tensor rotate_half(const torch::Tensor& x) {
+  auto h = x.size(-1) / 2;
+  return torch::cat({-x.slice(-1, h), x.slice(-1, 0, h)}, -1);
+}
+
+// cos/sin tables for the given absolute positions: [T, head_dim] (HF LLaMA layout).
+std::pair<torch::Tensor, torch::Tensor> rope(const LanguageConfig& c, const torch::Tensor& pos,
+                                             torch::ScalarType dtype) {
+  const int64_t hd = c.head_dim();
+  auto inv = torch::pow(c.rope_theta, -torch::arange(0, hd, 2, torch::kFloat) / static_cast<double>(hd));
+  auto freqs = torch::outer(pos.to(torch::kFloat), inv);  // [T, hd/2]
+  auto emb = torch::cat({freqs, freqs}, -1);
+  return {emb.cos().to(dtype), emb.sin().to(dtype)};
+}
+
+}  // namespace
+
+LlamaLayerImpl::LlamaLayerImpl(const LanguageConfig& c) : cfg(c) {
+  const int64_t kv = c.kv_heads * c.head_dim();
+  input_layernorm = register_module("input_layernorm", RMSNorm(c.hidden, c.norm_eps));
+  q_proj = register_module("q_proj", nn::Linear(nn::LinearOptions(c.hidden, c.hidden).bias(false)));
+  k_proj = register_module("k_proj", nn::Linear(nn::LinearOptions(c.hidden, kv).bias(false)));
+  v_proj = register_module("v_proj", nn::Linear(nn::LinearOptions(c.hidden, kv).bias(false)));
+  o_proj = register_module("o_proj", nn::Linear(nn::LinearOptions(c.hidden, c.hidden).bias(false)));
+  post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hidden, c.norm_eps));
+  gate_proj = register_module("gate_proj", nn::Linear(nn::LinearOptions(c.hidden, c.ffn).bias(false)));
+  up_proj = register_module("up_proj", nn::Linear(nn::LinearOptions(c.hidden, c.ffn).bias(false)));
+  down_proj = register_module("down_proj", nn::Linear(nn::LinearOptions(c.ffn, c.hidden).bias(false)));
+}
+
+torch::Tensor LlamaLayerImpl::forward(torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin,
+                                      const torch::Tensor& mask, KVCache* cache) {
+  const int64_t b = x.size(0), t = x.size(1), hd = cfg.head_dim();
+  auto h = input_layernorm(x);
+  auto q = q_proj(h).view({b, t, cfg.heads, hd}).transpose(1, 2);     // [B, H, T, hd]
+  auto k = k_proj(h).view({b, t, cfg.kv_heads, hd}).transpose(1, 2);  // [B, KV, T, hd]
+  auto v = v_proj(h).view({b, t, cfg.kv_heads, hd}).transpose(1, 2);
+  q = q * cos + rotate_half(q) * sin;
+  k = k * cos + rotate_half(k) * sin;
+  if (cache) {
+    if (cache->k.defined()) {
+      k = torch::cat({cache->k, k}, 2);
+      v = torch::cat({cache->v, v}, 2);
+    }
+    cache->k = k;
+    cache->v = v;
+  }
+  const int64_t rep = cfg.heads / cfg.kv_heads;  // GQA: each KV head serves `rep` query heads
+  if (rep > 1) {
+    k = k.repeat_interleave(rep, 1);
+    v = v.repeat_interleave(rep, 1);
+  }
+  auto att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(hd)));
+  if (mask.defined()) att = att + mask.to(att.scalar_type());
+  att = torch::softmax(att, -1, torch::kFloat).to(v.scalar_type());
+  auto o = torch::matmul(att, v).transpose(1, 2).reshape({b, t, cfg.hidden});
+  x = x + o_proj(o);
+  h = post_attention_layernorm(x);
+  return x + down_proj(torch::silu(gate_proj(h)) * up_proj(h));
+}
+
+LanguageModelImpl::LanguageModelImpl(const LanguageConfig& c) : cfg(c) {
+  embed_tokens = register_module("embed_tokens", nn::Embedding(c.vocab, c.hidden));
+  layers = register_module("layers", nn::ModuleList());
+  for (int64_t i = 0; i < c.layers; ++i) layers->push_back(LlamaLayer(c));
+  norm = register_module("norm", RMSNorm(c.hidden, c.norm_eps));
+  if (!c.tie_embeddings)
+    lm_head = register_module("lm_head", nn::Linear(nn::LinearOptions(c.hidden, c.vocab).bias(false)));
+}
+
+torch::Tensor LanguageModelImpl::embed(const torch::Tensor& ids) { return embed_tokens(ids); }
+
+torch::Tensor LanguageModelImpl::forward_hidden(torch::Tensor x, torch::Tensor positions,
+                                                const torch::Tensor& pad_mask, std::vector<KVCache>* caches) {
+  const int64_t t = x.size(1);
+  const int64_t past = caches && !caches->empty() && (*caches)[0].k.defined() ? (*caches)[0].k.size(2) : 0;
+  auto [cos, sin] = rope(cfg, positions, x.scalar_type());
+  // Causal mask over cached + new tokens, plus padding (pad_mask covers all T_total keys).
+  torch::Tensor mask;
+  if (t > 1 || pad_mask.defined()) {
+    auto q_pos = torch::arange(past, past + t).view({t, 1});
+    auto k_pos = torch::arange(0, past + t).view({1, past + t});
+    auto allowed = (k_pos <= q_pos).view({1, 1, t, past + t});
+    if (pad_mask.defined()) allowed = allowed & pad_mask.to(torch::kBool).view({pad_mask.size(0), 1, 1, -1});
+    mask = torch::zeros(allowed.sizes(), torch::kFloat).masked_fill(allowed.logical_not(), -1e9);
+  }
+  if (caches && caches->empty()) caches->resize(layers->size());
+  for (size_t i = 0; i < layers->size(); ++i)
+    x = layers[i]->as<LlamaLayer>()->forward(x, cos, sin, mask, caches ? &(*caches)[i] : nullptr);
+  return norm(x);
+}
+
+torch::Tensor LanguageModelImpl::logits(const torch::Tensor& hidden) {
+  return cfg.tie_embeddings ? torch::matmul(hidden, embed_tokens->weight.t()) : lm_head(hidden);
+}
+
+}  // namespace cf
