@@ -11,6 +11,7 @@
 //    "read_seconds":..,"decode_seconds":..,"resize_seconds":..,"encode_seconds":..}
 // "seconds" covers the whole loop (read + decode + resize + encode), not the directory listing.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>

@@ -8,16 +8,19 @@
 #   $BASELINE (default: $BUILD/tools/bench/cf-bench-decode-baseline).
 # Steps, all in one run, on one corpus of N generated 1280x720 JPEGs (clips 0):
 #   (a) cf-scenegen with 1 rank (run.threads=1), then a fresh run with 2 ranks (1 thread each);
-#   (b) the naive baseline (single-thread read + full decode + resize + encode) over the images,
-#       once before and once after the ingest runs (their spread shows the machine's noise);
+#   (b) the naive baseline (single-thread read + full decode + resize + encode) over the images;
 #   (c) cf-ingest of <corpus>/images with 1 rank, then 2 ranks, run.threads=1, fresh outputs;
-#   (d) a Markdown table of the rates and ratios.
+#       (b) and (c) are repeated REPEAT (default 3) interleaved rounds: the machine is shared, so
+#       the table takes the fastest round of each step (and shows the medians too);
+#   (d) a Markdown table of the rates and ratios. For every step it also reports the CPU that
+#       other processes used meanwhile ("other load", from /proc/stat): a 2-rank step on a
+#       2-core machine only measures scaling when that is ~0.
 # The page cache cannot be dropped, so the images are read once (cat > /dev/null) before each
 # timed read of them. cf-ingest's "seconds" covers the whole job: corpus scan, manifest, decode
 # (phase A, timed per shard in OUT/logs/metrics-rank*.jsonl), the dedupe exchange and the final
 # shard writes; the table splits it into decode and the rest.
-# Environment: BUILD, BASELINE, MPIRUN (default "mpirun"), BENCH_TMP (parent of the temp dir),
-# KEEP=1 keeps the temp dir.
+# Environment: BUILD, BASELINE, REPEAT, MPIRUN (default "mpirun"), BENCH_TMP (parent of the
+# temp dir), KEEP=1 keeps the temp dir. Needs python3 and GNU time (/usr/bin/time).
 set -euo pipefail
 
 N=${1:-2000}
@@ -30,7 +33,7 @@ INGEST=$BUILD/jobs/cf-ingest
 PY=/usr/bin/python3
 [[ -x $PY ]] || PY=python3
 
-for b in "$SCENEGEN" "$INGEST" "$BASELINE"; do
+for b in "$SCENEGEN" "$INGEST" "$BASELINE" /usr/bin/time; do
   [[ -x $b ]] || { echo "bench_ingest: missing executable '$b' (build first; BUILD=$BUILD)" >&2; exit 2; }
 done
 if [[ $(id -u) == 0 ]]; then
@@ -43,7 +46,6 @@ cleanup() { if [[ ${KEEP:-0} == 1 ]]; then echo "kept $T" >&2; else rm -rf "$T";
 trap cleanup EXIT
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
-now() { date +%s.%N; }
 
 # Busy and steal jiffies of the whole machine (cpu line of /proc/stat).
 cpustat() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $9 }' /proc/stat; }
@@ -183,9 +185,10 @@ print(f"'other load' = CPU that other processes used during the step, in cores (
 print("/proc/stat minus the step's own user+sys; steal = hypervisor steal. seconds = the job's own")
 print("\"seconds\" (cf-ingest: whole job incl. scan, dedupe exchange and shard writes; excludes mpirun start-up).")
 print()
-print("Raw JSON summaries (name: summary | wall s, own CPU s):")
+print("Raw JSON summaries (name: summary | wall s, own CPU s, other load in cores):")
 names = ["gen1", "gen2"] + [f"{p}_{k}" for k in range(1, R + 1) for p in ("base", "ingest1", "ingest2")]
 for name in names:
-    w, own, _, _ = cpu(name)
-    print(f"    {name}: {json.dumps(summary(name), separators=(',', ':'))} | {w:.2f}, {own:.2f}")
+    w, own, oth, st = cpu(name)
+    print(f"    {name}: {json.dumps(summary(name), separators=(',', ':'))} | {w:.2f}, {own:.2f}, {oth:.2f}"
+          + (f" (+{st:.2f} steal)" if st >= 0.01 else ""))
 PYEOF

@@ -1,0 +1,15 @@
+// cf-caption: retrieve shards (+ segment boxes via io.regions, ingest pixels and clip
+// membership via io.images, joined by item_id) -> one raw and one fine caption per item.
+// Backends: "structured" (built-in: counts, positions and image attributes, refined with the
+// retrieved descriptions by a template), "openai" (an OpenAI-compatible server: raw caption
+// from the image, then refinement with the descriptions; prompts in configs/prompts/), and
+// "model" (our own VLM checkpoint: not built yet, refused at startup).
+#pragma once
+#include "job/job.h"
+
+namespace cf::synth {
+
+void declare_caption_config(ConfigSchema& schema);
+StageCounts run_caption(JobContext& ctx);
+
+}  // namespace cf::synth

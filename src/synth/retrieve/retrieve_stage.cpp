@@ -1,0 +1,227 @@
+#include "synth/retrieve/retrieve_stage.h"
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <fstream>
+#include <unordered_map>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "io/shard.h"
+#include "synth/common/shard_map.h"
+#include "synth/retrieve/embedder.h"
+#include "synth/retrieve/knowledge_base.h"
+#include "synth/retrieve/rle.h"
+#include "synth/retrieve/vector_db.h"
+#include "synth/retrieve/vote.h"
+
+namespace fs = std::filesystem;
+
+namespace cf::retrieve {
+namespace {
+
+struct RegionOut {
+  int64_t region_id = 0;
+  Naming naming;
+  KbMatch kb;
+};
+
+struct Resources {
+  VectorDb db;
+  KnowledgeBase kb;
+  std::unique_ptr<Embedder> embedder;
+  std::string fingerprint;  // database content + knowledge base: part of what decides the output
+};
+
+Resources load_resources(const Config& cfg) {
+  const std::string db_dir = cfg.get_string("retrieve.db");
+  const std::string kb_path = cfg.get_string("retrieve.knowledge_base");
+  VectorDb db = VectorDb::load(db_dir, static_cast<int>(cfg.get_int("retrieve.ef_search")));
+  const auto& meta = db.meta();
+  EmbedderOptions eo{meta.value("backend", ""), meta.value("module", "")};
+  if (!eo.module.empty()) {
+    std::ifstream in(eo.module, std::ios::binary);
+    const std::string sha = in ? sha256_hex(std::string((std::istreambuf_iterator<char>(in)), {})) : "";
+    if (sha != meta.value("module_sha256", ""))
+      throw ConfigError("retrieve.db '" + db_dir + "' was embedded with '" + eo.module +
+                        "', which is missing or changed since; rebuild the database");
+  }
+  auto embedder = make_embedder(eo);
+  if (embedder->dim() != db.dim())
+    throw ConfigError("retrieve.db '" + db_dir + "' has dimension " + std::to_string(db.dim()) +
+                      " but its " + eo.backend + " embedder gives " + std::to_string(embedder->dim()));
+  KnowledgeBase kb = KnowledgeBase::load(kb_path);
+  std::ifstream kin(kb_path, std::ios::binary);
+  Sha256 fp;
+  fp.add(meta.value("content_hash", "")).add(std::string((std::istreambuf_iterator<char>(kin)), {}));
+  return {std::move(db), std::move(kb), std::move(embedder), fp.hex()};
+}
+
+// Refuses to resume into shards made with another database or knowledge base.
+void check_existing(const std::string& out, const std::string& fingerprint) {
+  std::error_code ec;
+  if (!fs::is_directory(out, ec)) return;
+  for (const auto& e : fs::directory_iterator(out)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("shard-", 0) != 0 || e.path().extension() != ".h5") continue;
+    const ShardStatus st = shard_status(e.path().string());
+    if (st.complete && st.meta.value("db_fingerprint", "") != fingerprint)
+      throw Error("'" + e.path().string() + "' was made with another retrieve.db or knowledge "
+                  "base; use a new io.output, or delete the old one to start over");
+  }
+}
+
+std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, const cv::Mat& image,
+                                    const Table& regions, const std::vector<size_t>& rows) {
+  std::vector<float> queries;
+  std::vector<RegionOut> out(rows.size());
+  std::vector<char> empty(rows.size(), 0);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const size_t r = rows[i];
+    out[i].region_id = regions.i64("region_id")[r];
+    Region reg{image, rle_decode(regions.bytes("rle")[r], image.rows, image.cols),
+               cv::Rect(static_cast<int>(regions.f32("box_x")[r]), static_cast<int>(regions.f32("box_y")[r]),
+                        static_cast<int>(std::ceil(regions.f32("box_w")[r])),
+                        static_cast<int>(std::ceil(regions.f32("box_h")[r])))};
+    if (region_bounds(reg).area() <= 0) {  // nothing to look at: named unknown, score 0
+      empty[i] = 1;
+      queries.resize(queries.size() + res.db.dim(), 0.f);
+      continue;
+    }
+    auto v = res.embedder->embed(reg);
+    queries.insert(queries.end(), v.begin(), v.end());
+  }
+  const auto nbs = res.db.search(queries, cfg.get_int("retrieve.k"));
+  const float min_score = static_cast<float>(cfg.get_float("retrieve.min_score"));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    out[i].naming = empty[i] ? Naming{kUnknownLabel, 0.f, ""}
+                             : name_region(nbs[i], res.db.entries(), cfg.get_string("retrieve.vote"), min_score);
+    out[i].kb = res.kb.lookup(out[i].naming.label);
+  }
+  return out;
+}
+
+}  // namespace
+
+void declare_retrieve_config(ConfigSchema& schema) {
+  schema.add_string("io.images", "work/ingest", "cf-ingest output holding the region's images");
+  schema.add_string("retrieve.db", "work/db", "Database directory written by cf-build-db");
+  schema.add_string("retrieve.knowledge_base", "configs/knowledge_base.jsonl",
+                    "JSONL of {name, aliases[], description, driving_relevance}");
+  schema.add_int("retrieve.k", 5, "Neighbours per region (top_k column and vote)", 1, 1000);
+  schema.add_string("retrieve.vote", "score",
+                    "score: label with the largest summed similarity; majority: most neighbours",
+                    {"score", "majority"});
+  schema.add_float("retrieve.min_score", 0.8,
+                   "Below this best similarity of the winning label the region is \"unknown object\"",
+                   -1.0, 1.0);
+  schema.add_int("retrieve.ef_search", 64, "HNSW search beam width (HNSW databases only)", 1, 100000);
+  schema.add_int("debug.item_delay_ms", 0, "Sleep per item (tests use it to kill a run midway)", 0, 60000);
+}
+
+StageCounts run_retrieve(JobContext& ctx) {
+  const Resources res = load_resources(ctx.config);
+  check_existing(ctx.config.get_string("io.output"), res.fingerprint);
+  int64_t n_regions = 0, n_known = 0;
+  synth::ShardMapSpec spec;
+  spec.stage = "retrieve";
+  spec.extra_inputs = {"io.images"};
+  spec.process = [&](const JobContext& c, const synth::ShardInputs& in, Progress& progress) {
+    const Shard& seg = in.input;
+    const Shard& img = in.more.at("io.images");
+    const std::string img_name = shard_file_name(in.index);
+    std::unordered_map<std::string, size_t> img_row;
+    for (size_t i = 0; i < img.items.rows(); ++i) img_row[img.items.bytes("item_id")[i]] = i;
+    static const Table kNoRegions;
+    const Table& regions = seg.tables.count("regions") ? seg.tables.at("regions") : kNoRegions;
+    const size_t n_items = seg.items.rows();
+    std::vector<std::vector<size_t>> rows(n_items);
+    for (size_t r = 0; r < regions.rows(); ++r) {
+      const int64_t ir = regions.i64("item_row")[r];
+      if (ir < 0 || static_cast<size_t>(ir) >= n_items)
+        throw DataError("io.input shard " + img_name + ": region row " + std::to_string(r) +
+                        " points to item_row " + std::to_string(ir) + " of " + std::to_string(n_items));
+      rows[ir].push_back(r);
+    }
+    std::vector<std::vector<RegionOut>> results(n_items);
+    const auto& ids = seg.items.bytes("item_id");
+    const auto reasons = synth::for_each_item(n_items, job_threads(c), [&](size_t i) {
+      auto it = img_row.find(ids[i]);
+      if (it == img_row.end())
+        throw Error("item not found in io.images shard " + img_name);
+      const std::string& jpeg = img.items.bytes("image")[it->second];
+      cv::Mat image = cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8U, const_cast<char*>(jpeg.data())),
+                                   cv::IMREAD_COLOR);
+      if (image.empty()) throw Error("cannot decode the image of io.images shard " + img_name);
+      if (seg.items.has("width") &&
+          (seg.items.i64("width")[i] != image.cols || seg.items.i64("height")[i] != image.rows))
+        throw Error("segment size " + std::to_string(seg.items.i64("width")[i]) + "x" +
+                    std::to_string(seg.items.i64("height")[i]) + " differs from the image's " +
+                    std::to_string(image.cols) + "x" + std::to_string(image.rows));
+      results[i] = process_item(res, c.config, image, regions, rows[i]);
+      if (const int64_t ms = c.config.get_int("debug.item_delay_ms"))
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      progress.add(1);
+    });
+    Shard out;
+    out.meta["db_fingerprint"] = res.fingerprint;
+    std::vector<size_t> ok;
+    std::vector<int64_t> n_reg, n_kn, item_row, region_id;
+    std::vector<float> score;
+    std::vector<std::string> label, top_k, kb_name, kb_how, desc, rel;
+    for (size_t i = 0; i < n_items; ++i) {
+      if (!reasons[i].empty()) {
+        out.failures.push_back({ids[i], seg.items.bytes("source")[i], "retrieve", reasons[i], "error"});
+        progress.add(1);
+        continue;
+      }
+      int64_t known = 0;
+      for (const auto& r : results[i]) {
+        item_row.push_back(static_cast<int64_t>(ok.size()));
+        region_id.push_back(r.region_id);
+        label.push_back(r.naming.label);
+        score.push_back(r.naming.score);
+        top_k.push_back(r.naming.top_k);
+        kb_name.push_back(r.kb.entry ? r.kb.entry->name : "");
+        kb_how.push_back(r.kb.how);
+        desc.push_back(r.kb.entry ? r.kb.entry->description : "");
+        rel.push_back(r.kb.entry ? r.kb.entry->driving_relevance : "");
+        known += r.naming.label != kUnknownLabel;
+      }
+      ok.push_back(i);
+      n_reg.push_back(static_cast<int64_t>(results[i].size()));
+      n_kn.push_back(known);
+    }
+    std::vector<std::string> keep_cols{"item_id", "source"};
+    if (seg.items.has("clip_id")) keep_cols.push_back("clip_id");
+    const Table picked = seg.items.select(ok);
+    for (const auto& col : keep_cols) out.items.put_bytes(col, picked.bytes(col));
+    out.items.put_i64("n_regions", std::move(n_reg));
+    out.items.put_i64("n_known", std::move(n_kn));
+    Table& t = out.tables["regions"];
+    t.put_i64("item_row", std::move(item_row));
+    t.put_i64("region_id", std::move(region_id));
+    t.put_bytes("label", std::move(label));
+    t.put_f32("score", std::move(score));
+    t.put_bytes("top_k", std::move(top_k));
+    t.put_bytes("kb_name", std::move(kb_name));
+    t.put_bytes("kb_match", std::move(kb_how));
+    t.put_bytes("description", std::move(desc));
+    t.put_bytes("driving_relevance", std::move(rel));
+#pragma omp critical(cf_retrieve_counts)
+    {
+      n_regions += static_cast<int64_t>(t.rows());
+      for (int64_t k : out.items.i64("n_known")) n_known += k;
+    }
+    return out;
+  };
+  StageCounts counts = synth::run_shard_map(ctx, spec);
+  counts.extra["regions"] = n_regions;
+  counts.extra["regions_known"] = n_known;
+  return counts;
+}
+
+}  // namespace cf::retrieve

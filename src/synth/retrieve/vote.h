@@ -1,0 +1,24 @@
+// Naming a region from its nearest database neighbours.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "synth/retrieve/vector_db.h"
+
+namespace cf::retrieve {
+
+inline constexpr const char* kUnknownLabel = "unknown object";
+
+struct Naming {
+  std::string label;  // the winning label, or kUnknownLabel
+  float score = 0;    // best similarity among the winner's neighbours
+  std::string top_k;  // "name:score;name:score", distinct names by best similarity
+};
+
+// vote "score": a label's weight is the sum of its neighbours' similarities; "majority": the
+// count of its neighbours (ties: the sum). The winner's score is its best similarity; below
+// min_score the region is kUnknownLabel (its score stays the measured one).
+Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbEntry>& entries,
+                   const std::string& vote, float min_score);
+
+}  // namespace cf::retrieve
