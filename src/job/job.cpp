@@ -146,7 +146,7 @@ int job_main(int argc, char** argv, const JobSpec& spec) {
     for (auto& [k, v] : sum.extra.items()) out[k] = v;
     std::cout << out.dump() << std::endl;
   }
-  return 0;
+  return mine.exit_code;
 }
 
 }  // namespace cf

@@ -25,6 +25,7 @@ struct StageCounts {
   int64_t shards_done = 0;
   int64_t shards_skipped = 0;
   nlohmann::json extra = nlohmann::json::object();
+  int exit_code = 0;  // rank 0's value is the process exit code (e.g. 75: stopped, resumable)
 };
 
 struct JobContext {

@@ -30,6 +30,10 @@ torch::Tensor VlmImpl::forward_hidden(const torch::Tensor& input_ids, const torc
       throw Error("input has " + std::to_string(n_slots) + " image placeholder tokens but the images give " +
                   std::to_string(feats.size(0)) + " patch features");
     embeds = embeds.masked_scatter(is_image.unsqueeze(-1), feats);  // row-major order = placeholder order
+  } else if (images.defined() && torch::GradMode::is_enabled()) {
+    // No placeholders but an image was given (the trainer's blank filler): run the vision path
+    // with zero weight so every rank's autograd graph, and so its gradient buckets, match.
+    embeds = embeds + 0.0 * projector->forward(vision->forward(images)).sum().to(embeds.scalar_type());
   }
   auto positions = torch::arange(start_pos, start_pos + input_ids.size(1));
   return language->forward_hidden(embeds, positions, pad_mask, caches);

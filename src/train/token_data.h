@@ -1,0 +1,43 @@
+// The tokenized dataset (cf-tokenizer output, docs/stages/tokenizer.md) as random-access
+// samples, plus the global sample order. The order depends only on (seed, epoch), never on
+// the world size; ranks take micro-batches of the global batch round-robin.
+#pragma once
+#include <cstdint>
+#include <list>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "io/shard.h"
+
+namespace cf {
+
+struct TokenSample {
+  std::string sample_id, answer, task;
+  std::vector<int32_t> ids;
+  std::vector<uint8_t> loss_mask;
+  std::vector<std::string> images;  // JPEG bytes, in placeholder order
+  int64_t prompt_tokens = 0, closed = 0;
+};
+
+class TokenDataset {
+ public:
+  // Reads plan.json and the item count of every shard; shards are loaded on demand (LRU).
+  explicit TokenDataset(const std::string& dir, size_t cached_shards = 8);
+  int64_t size() const { return total_; }
+  TokenSample get(int64_t index);  // index in [0, size())
+
+ private:
+  const Shard& shard(int64_t s);
+  std::string dir_;
+  std::vector<int64_t> starts_;  // first global index of each shard
+  int64_t total_ = 0;
+  size_t cached_;
+  std::map<int64_t, Shard> cache_;
+  std::list<int64_t> lru_;
+};
+
+// Permutation of [0, n) for an epoch: Fisher-Yates driven by SplitMix64(seed, epoch).
+std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch);
+
+}  // namespace cf
