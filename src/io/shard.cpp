@@ -101,6 +101,22 @@ std::vector<std::string> member_names(hid_t group) {
   return names;
 }
 
+// Whether a dataset is gzip-compressed, so a table read and written again keeps its layout
+// (JPEG payloads stay uncompressed).
+bool has_deflate(hid_t parent, const std::string& name) {
+  Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);
+  Handle dcpl(H5Dget_create_plist(ds), H5Pclose, "get creation list of " + name);
+  const int n = H5Pget_nfilters(dcpl);
+  for (int i = 0; i < n; ++i) {
+    unsigned flags = 0;
+    size_t nelem = 0;
+    unsigned cd[8];
+    if (H5Pget_filter2(dcpl, static_cast<unsigned>(i), &flags, &nelem, cd, 0, nullptr, nullptr) == H5Z_FILTER_DEFLATE)
+      return true;
+  }
+  return false;
+}
+
 Table read_table(hid_t file, const std::string& group) {
   Table t;
   Handle g(H5Gopen2(file, group.c_str(), H5P_DEFAULT), H5Gclose, "open group " + group);
@@ -121,7 +137,7 @@ Table read_table(hid_t file, const std::string& group) {
         if (off[i + 1] < off[i]) throw DataError("column " + group + "/" + name + ": bad offsets");
         rows.push_back(flat.substr(static_cast<size_t>(off[i]), static_cast<size_t>(off[i + 1] - off[i])));
       }
-      t.put_bytes(name, std::move(rows));
+      t.put_bytes(name, std::move(rows), has_deflate(sub, "data"));  // keep the column's compression
       continue;
     }
     Handle ds(H5Dopen2(g, name.c_str(), H5P_DEFAULT), H5Dclose, "open " + name);

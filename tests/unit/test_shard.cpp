@@ -123,3 +123,13 @@ TEST(Shard, ColumnsOfDifferentLengthAreRefused) {
 }
 
 }  // namespace
+
+TEST(Shard, RereadKeepsColumnCompression) {
+  // A shard read and written again (ingest phase C) must not gzip an uncompressed payload.
+  const auto a = (temp_dir() / "gz_a.h5").string(), b = (temp_dir() / "gz_b.h5").string();
+  cf::write_shard(a, sample());
+  cf::write_shard(b, cf::read_shard(a));
+  auto again = cf::read_shard(b);
+  EXPECT_FALSE(again.items.columns().at("blob").gzip);
+  EXPECT_TRUE(again.items.columns().at("text").gzip);
+}
