@@ -1,6 +1,7 @@
 #include "core/config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -118,6 +119,13 @@ std::string toml_literal(const ConfigValue& v) {
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, std::string>) os << toml::value<std::string>(x);
+        else if constexpr (std::is_same_v<T, double>) {
+          char buf[64];  // shortest text that reads back to the same double
+          auto end = std::to_chars(buf, buf + sizeof buf, x).ptr;
+          std::string t(buf, end);
+          if (t.find_first_of(".eEn") == std::string::npos) t += ".0";  // keep it a TOML float
+          os << t;
+        }
         else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           toml::array a;
           for (const auto& s : x) a.push_back(s);
