@@ -1,23 +1,21 @@
 #!/usr/bin/env bash
-# The main job on built-in defaults, on one machine: generate a procedural dashcam corpus and
-# ingest it with 2 MPI ranks. Re-running resumes (finished work is skipped).
+# The main job on built-in defaults, on one machine: starts a real one-node Slurm cluster
+# (tools/local-slurm.sh), generates a procedural dashcam corpus and runs the whole chain as
+# Slurm jobs with dependencies and job arrays: ingest -> segment -> build-db -> retrieve ->
+# caption -> qa -> merge -> tokenizer -> SFT -> [generate -> SPIN] x 2 -> eval. It ends with the
+# evaluation table. Re-running resumes from what is complete.
 #   tools/demo.sh [WORKDIR]      (default: work/demo)
-# Later stages (segment, retrieve, caption, QA, merge, training, evaluation) join this chain as
-# they land; see docs/architecture.md.
+# Scale: IMAGES=24 CLIPS=2 ROUNDS=2 RANKS=2 ARRAY_TASKS=2 (see slurm/demo_chain.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${1:-work/demo}
 BUILD=${BUILD:-build}
-RANKS=${RANKS:-2}
 tools/bootstrap.sh
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
-cmake --build "$BUILD" -j "$(nproc)" --target cf-scenegen cf-ingest
+cmake --build "$BUILD" -j "$(nproc)"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-mpi() { mpirun -np "$RANKS" --oversubscribe --bind-to none "$@"; }
-
-echo "== cf-scenegen: procedural corpus -> $WORK/corpus"
-mpi "$BUILD/jobs/cf-scenegen" --config configs/scenegen.toml --set "io.output=$WORK/corpus"
-echo "== cf-ingest: corpus -> $WORK/ingest"
-mpi "$BUILD/jobs/cf-ingest" --config configs/ingest.toml \
-  --set "io.input=$WORK/corpus" --set "io.output=$WORK/ingest"
-echo "== done: shards in $WORK/ingest (h5dump -H $WORK/ingest/shard-000000.h5 shows one)"
+BIN="$PWD/$BUILD/jobs" slurm/demo_chain.sh "$WORK"
+if [ -f "$WORK/eval/report.md" ]; then
+  echo "== evaluation ($WORK/eval/report.md)"
+  cat "$WORK/eval/report.md"
+fi

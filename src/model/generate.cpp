@@ -1,14 +1,21 @@
 #include "model/generate.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace cf {
 namespace {
 
-// Samples one token per row from logits [B, V].
-torch::Tensor pick(const torch::Tensor& logits, const GenerateOptions& o, torch::Generator& gen) {
+// Samples one token per row from logits [B, V]; `banned` ids get -inf.
+torch::Tensor pick(torch::Tensor logits, const GenerateOptions& o, const std::vector<int64_t>& banned,
+                   torch::Generator& gen) {
+  logits = logits.to(torch::kFloat);
+  for (int64_t id : banned)
+    if (id >= 0 && id < logits.size(-1)) logits.select(-1, id).fill_(-std::numeric_limits<float>::infinity());
+  if (o.vocab_limit > 0 && o.vocab_limit < logits.size(-1))  // ids the tokenizer does not have
+    logits.slice(-1, o.vocab_limit).fill_(-std::numeric_limits<float>::infinity());
   if (o.temperature <= 0) return logits.argmax(-1);
-  auto probs = torch::softmax(logits.to(torch::kFloat) / o.temperature, -1);
+  auto probs = torch::softmax(logits / o.temperature, -1);
   if (o.top_p < 1.0) {
     auto [sorted, idx] = probs.sort(-1, /*descending=*/true);
     auto cum = sorted.cumsum(-1);
@@ -36,11 +43,13 @@ std::vector<std::vector<int64_t>> generate(Vlm& model, const std::vector<std::ve
     mask[i].slice(0, off, longest).fill_(1);
   }
   auto gen = at::detail::createCPUGenerator(o.seed);
+  std::vector<int64_t> banned = o.suppress_tokens;
+  banned.push_back(model->cfg.image_token_id);
   std::vector<KVCache> caches;
   std::vector<std::vector<int64_t>> out(b);
   std::vector<bool> done(b, false);
   auto hidden = model->forward_hidden(ids, images, mask.slice(1, 0, longest), &caches, 0);
-  auto next = pick(model->lm()->logits(hidden.select(1, longest - 1)), o, gen);
+  auto next = pick(model->lm()->logits(hidden.select(1, longest - 1)), o, banned, gen);
   for (int64_t step = 0; step < o.max_new_tokens; ++step) {
     bool all_done = true;
     for (int64_t i = 0; i < b; ++i) {
@@ -54,7 +63,7 @@ std::vector<std::vector<int64_t>> generate(Vlm& model, const std::vector<std::ve
     mask.select(1, longest + step).fill_(1);
     hidden = model->forward_hidden(next.view({b, 1}), {}, mask.slice(1, 0, longest + step + 1), &caches,
                                    longest + step);
-    next = pick(model->lm()->logits(hidden.select(1, 0)), o, gen);
+    next = pick(model->lm()->logits(hidden.select(1, 0)), o, banned, gen);
   }
   return out;
 }

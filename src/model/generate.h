@@ -1,5 +1,6 @@
 // Autoregressive generation with a KV cache: greedy, temperature and top-p sampling, stop
-// tokens, batched prompts (left-padded internally).
+// tokens, batched prompts (left-padded internally). The image placeholder id is never generated
+// (there would be no image for it).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -13,6 +14,8 @@ struct GenerateOptions {
   double temperature = 0.0;  // 0 = greedy
   double top_p = 1.0;
   std::vector<int64_t> stop_tokens;  // generation of a sequence ends after one of these
+  std::vector<int64_t> suppress_tokens;  // never generated (the image placeholder always is)
+  int64_t vocab_limit = 0;  // > 0: ids >= this are never generated (tokenizer smaller than the model)
   int64_t pad_token = 0;
   uint64_t seed = 0;
 };

@@ -1,24 +1,16 @@
 #include "train/adamw.h"
 
-#include <cmath>
+#include "kernels/adamw/adamw_raw.h"
 
 namespace cf {
 
 void adamw_step(float* p, float* m, float* v, const float* g, const uint8_t* decay, size_t n,
                 const AdamWParams& h, int64_t step, float grad_scale) {
-  const float b1 = static_cast<float>(h.beta1), b2 = static_cast<float>(h.beta2);
-  const float c1 = static_cast<float>(1.0 / (1.0 - std::pow(h.beta1, static_cast<double>(step))));
-  const float c2 = static_cast<float>(1.0 / (1.0 - std::pow(h.beta2, static_cast<double>(step))));
-  const float lr = static_cast<float>(h.lr), eps = static_cast<float>(h.eps);
-  const float wd = static_cast<float>(h.lr * h.weight_decay);
-  for (size_t i = 0; i < n; ++i) {
-    const float gi = g[i] * grad_scale;
-    m[i] = b1 * m[i] + (1.0f - b1) * gi;
-    v[i] = b2 * v[i] + (1.0f - b2) * gi * gi;
-    const float upd = (m[i] * c1) / (std::sqrt(v[i] * c2) + eps);
-    const float d = (decay == nullptr || decay[i]) ? wd * p[i] : 0.0f;  // decoupled decay
-    p[i] = p[i] - lr * upd - d;
-  }
+  // The fused CPU kernel (kernels/adamw): the same per-element float expression as the loop it
+  // replaced, m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; p -= lr (m c1) / (sqrt(v c2) + eps) + lr wd p,
+  // multi-threaded and vectorized; results do not depend on the thread count.
+  kernels::adamw_cpu(p, m, v, g, decay, static_cast<int64_t>(n), {h.lr, h.beta1, h.beta2, h.eps, h.weight_decay}, step,
+                     grad_scale, nullptr);
 }
 
 }  // namespace cf

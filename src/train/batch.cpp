@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernels/token_logprobs/token_logprobs.h"
 #include "media/model_input.h"
 
 namespace cf {
@@ -44,9 +45,10 @@ Batch collate(const std::vector<TokenSample>& samples, int64_t image_size, int64
 
 torch::Tensor token_nll_sum(const torch::Tensor& logits, const torch::Tensor& targets,
                             const torch::Tensor& weights) {
-  auto logp = torch::log_softmax(logits.to(torch::kFloat), -1);           // [B, T-1, V]
-  auto picked = logp.gather(-1, targets.unsqueeze(-1)).squeeze(-1);      // [B, T-1]
-  return -(picked * weights).sum();
+  // Fused op (kernels/token_logprobs): online log-sum-exp over vocabulary chunks, no [B, T-1, V]
+  // fp32 copy; the backward writes d/dlogits into the logits buffer (logits = hidden @ W^T, which
+  // nothing else reads). One thread per row in a fixed order: independent of the thread count.
+  return kernels::token_nll_sum(logits, targets, weights);
 }
 
 }  // namespace cf

@@ -35,8 +35,10 @@ const Shard& TokenDataset::shard(int64_t s) {
 TokenSample TokenDataset::get(int64_t index) {
   if (index < 0 || index >= total_) throw Error("sample index out of range");
   const int64_t s = std::upper_bound(starts_.begin(), starts_.end(), index) - starts_.begin() - 1;
-  const Shard& sh = shard(s);
-  const size_t row = static_cast<size_t>(index - starts_[static_cast<size_t>(s)]);
+  return token_sample(shard(s), static_cast<size_t>(index - starts_[static_cast<size_t>(s)]), dir_);
+}
+
+TokenSample token_sample(const Shard& sh, size_t row, const std::string& where) {
   const Table& t = sh.items;
   TokenSample out;
   out.sample_id = t.bytes("sample_id")[row];
@@ -50,7 +52,7 @@ TokenSample TokenDataset::get(int64_t index) {
   const std::string& mask = t.bytes("loss_mask")[row];
   out.loss_mask.assign(mask.begin(), mask.end());
   if (out.loss_mask.size() != out.ids.size())
-    throw DataError(dir_ + ": sample " + out.sample_id + " has " + std::to_string(out.ids.size()) +
+    throw DataError(where + ": sample " + out.sample_id + " has " + std::to_string(out.ids.size()) +
                     " tokens but " + std::to_string(out.loss_mask.size()) + " mask entries");
   auto img = sh.tables.find("images");
   if (img != sh.tables.end()) {

@@ -37,6 +37,10 @@ class TokenDataset {
   std::list<int64_t> lru_;
 };
 
+// Sample `row` of a token shard's items (images from its "images" table). `where` names the
+// shard in errors.
+TokenSample token_sample(const Shard& shard, size_t row, const std::string& where);
+
 // Permutation of [0, n) for an epoch: Fisher-Yates driven by SplitMix64(seed, epoch).
 std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch);
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -14,6 +15,7 @@
 #include "train/checkpoint.h"
 #include "train/closed_eval.h"
 #include "train/schedule.h"
+#include "train/preference_step.h"
 #include "train/sft_step.h"
 
 namespace cf {
@@ -64,7 +66,11 @@ void log_memory(const MemoryPlan& m, int world) {
 }  // namespace
 
 void declare_train_config(ConfigSchema& c) {
-  c.add_string("train.mode", "sft", "Training objective", {"sft"});
+  c.add_string("train.mode", "sft", "Training objective: sft on a tokenized dataset; dpo or spin on cf-generate pairs", {"sft", "dpo", "spin"});
+  c.add_string("dpo.loss", "sigmoid", "Preference loss (dpo/spin modes): sigmoid (DPO/SPIN), ipo, hinge, robust", {"sigmoid", "ipo", "hinge", "robust"});
+  c.add_float("dpo.beta", 0.1, "beta: scale of the implicit reward (SPIN's lambda)", 1e-6, 1e6);
+  c.add_float("dpo.label_smoothing", 0.0, "Assumed preference label noise e: cDPO for sigmoid, rDPO for robust (< 0.5)", 0, 0.5);
+  c.add_float("dpo.sft_weight", 0.0, "Weight of an added SFT term: NLL per chosen answer token", 0, 1e6);
   c.add_string("train.dtype", "bf16", "Parameter/activation dtype (master weights are fp32)", {"bf16", "fp32"});
   c.add_int("train.epochs", 5, "Epochs over the dataset", 1, 1e6);
   c.add_int("train.micro_batch", 4, "Samples per forward/backward on one rank (per-device batch)", 1, 1e6);
@@ -102,14 +108,26 @@ StageCounts run_train(JobContext& ctx) {
   std::signal(SIGUSR2, on_stop_signal);
 
   ModelConfig mc = load_model_config(cfg.get_string("model.preset"));
-  TokenDataset data(cfg.get_string("io.input"));
+  const std::string mode = cfg.get_string("train.mode");
+  const bool preference = mode != "sft";
+  std::unique_ptr<TokenDataset> tokens;
+  std::unique_ptr<PairDataset> pairs;
+  if (preference) pairs = std::make_unique<PairDataset>(cfg.get_string("io.input"));
+  else tokens = std::make_unique<TokenDataset>(cfg.get_string("io.input"));
+  const int64_t n_samples = preference ? pairs->size() : tokens->size();
+  PreferenceSetup pref;
+  pref.loss = {preference_loss_from_string(cfg.get_string("dpo.loss")), cfg.get_float("dpo.beta"),
+               cfg.get_float("dpo.label_smoothing")};
+  pref.sft_weight = cfg.get_float("dpo.sft_weight");
+  if (pref.loss.loss == PreferenceLoss::Robust && pref.loss.label_smoothing >= 0.5)
+    throw ConfigError("dpo.label_smoothing must be < 0.5 for dpo.loss = robust");
   const int64_t world = mpi.world();
   if (o.global_batch % (o.micro_batch * world) != 0)
     throw ConfigError("train.global_batch (" + std::to_string(o.global_batch) + ") must be a multiple of "
                       "train.micro_batch x ranks (" + std::to_string(o.micro_batch * world) + ")");
-  const int64_t steps_per_epoch = data.size() / o.global_batch;
+  const int64_t steps_per_epoch = n_samples / o.global_batch;
   if (steps_per_epoch == 0)
-    throw ConfigError("the dataset has " + std::to_string(data.size()) + " samples, fewer than train.global_batch");
+    throw ConfigError("the dataset has " + std::to_string(n_samples) + " samples, fewer than train.global_batch");
   int64_t total_steps = steps_per_epoch * o.epochs;
   if (o.max_steps > 0) total_steps = std::min(total_steps, o.max_steps);
   const Schedule sched{o.adam.lr, steps_per_epoch * o.epochs, o.warmup_ratio, o.min_lr_ratio};
@@ -121,8 +139,8 @@ StageCounts run_train(JobContext& ctx) {
   auto comm = make_mpi_communicator();
   Zero2 zero(flat, *comm, o.bucket, cfg.get_string("zero.reduce_dtype") == "fp64" ? DType::F64 : DType::F32);
   if (mpi.is_root()) {
-    spdlog::info("model {}: {} parameters; {} samples, {} steps/epoch, {} steps", mc.name, flat.numel(),
-                 data.size(), steps_per_epoch, total_steps);
+    spdlog::info("mode {}: model {}: {} parameters; {} samples, {} steps/epoch, {} steps", mode, mc.name,
+                 flat.numel(), n_samples, steps_per_epoch, total_steps);
     log_memory(zero.memory_plan(), static_cast<int>(world));
   }
 
@@ -153,14 +171,16 @@ StageCounts run_train(JobContext& ctx) {
     const auto t0 = std::chrono::steady_clock::now();
     const int64_t epoch = step / steps_per_epoch;
     if (epoch != order_epoch) {
-      order = epoch_order(data.size(), static_cast<uint64_t>(o.seed), epoch);
+      order = epoch_order(n_samples, static_cast<uint64_t>(o.seed), epoch);
       order_epoch = epoch;
     }
     const int64_t base = (step % steps_per_epoch) * o.global_batch;
     const std::vector<int64_t> batch(order.begin() + base, order.begin() + base + o.global_batch);
     AdamWParams h = o.adam;
     h.lr = sched.at(step);
-    const StepResult r = sft_step(model, zero, *comm, data, batch, setup, h);
+    PreferenceResult pr;
+    if (preference) pr = preference_step(model, zero, *comm, *pairs, batch, setup, pref, h);
+    const StepResult r = preference ? pr.step : sft_step(model, zero, *comm, *tokens, batch, setup, h);
     const double gnorm = r.grad_norm;
     ++step;
     ++steps_done;
@@ -170,10 +190,21 @@ StageCounts run_train(JobContext& ctx) {
     counts.items_ok += r.local_samples;
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (mpi.is_root()) {
-      ctx.metrics.write({{"stage", "train"}, {"step", step}, {"epoch", epoch}, {"loss", last_loss}, {"lr", h.lr},
-                         {"grad_norm", gnorm}, {"tokens", step_tokens}, {"tokens_per_s", step_tokens / secs}});
-      spdlog::info("step {}/{} loss {:.4f} lr {:.3g} grad_norm {:.3f} {:.0f} tok/s", step, total_steps, last_loss,
-                   h.lr, gnorm, step_tokens / secs);
+      nlohmann::json m = {{"stage", "train"}, {"mode", mode}, {"step", step}, {"epoch", epoch}, {"loss", last_loss},
+                          {"lr", h.lr}, {"grad_norm", gnorm}, {"tokens", step_tokens}, {"tokens_per_s", step_tokens / secs}};
+      if (preference) {
+        m.update({{"rewards/chosen", pr.reward_chosen}, {"rewards/rejected", pr.reward_rejected},
+                  {"rewards/accuracies", pr.accuracy}, {"rewards/margins", pr.margin},
+                  {"logps/chosen", pr.logp_chosen}, {"logps/rejected", pr.logp_rejected},
+                  {"preference_loss", pr.pref_loss}, {"sft_nll", pr.sft_nll}});
+        spdlog::info("step {}/{} loss {:.4f} rewards/accuracies {:.3f} margins {:.4f} chosen {:.4f} rejected {:.4f} "
+                     "lr {:.3g} grad_norm {:.3f}", step, total_steps, last_loss, pr.accuracy, pr.margin,
+                     pr.reward_chosen, pr.reward_rejected, h.lr, gnorm);
+      } else {
+        spdlog::info("step {}/{} loss {:.4f} lr {:.3g} grad_norm {:.3f} {:.0f} tok/s", step, total_steps, last_loss,
+                     h.lr, gnorm, step_tokens / secs);
+      }
+      ctx.metrics.write(m);
     }
     if (o.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.delay_ms));
     const bool stop = mpi.allreduce_max(g_stop_signal.load()) != 0;  // all ranks stop at the same step

@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "kernels/adamw/adamw.h"
+#include "kernels/grad_buckets/grad_buckets.h"
 
 namespace cf {
 
@@ -55,7 +57,7 @@ void Zero2::on_grad(size_t slot, const torch::Tensor& g) {
   Bucket& b = buckets_[bucket_of_slot_[slot]];
   if (!b.buffer.defined()) b.buffer = torch::zeros({b.hi - b.lo}, reduce_type_);
   const auto& s = params_.slots[slot];
-  b.buffer.narrow(0, s.offset - b.lo, s.numel).add_(g.reshape({-1}).to(reduce_type_));
+  kernels::bucket_pack_add(b.buffer, s.offset - b.lo, g);  // += in one pass, bf16 -> fp32/fp64 on the fly
   if (++b.ready == b.slots.size()) reduce(b, static_cast<int64_t>(bucket_of_slot_[slot]));
 }
 
@@ -77,7 +79,10 @@ void Zero2::reduce(Bucket& b, int64_t index) {
   const size_t mine = counts[static_cast<size_t>(comm_.rank())];
   auto recv = torch::empty({static_cast<int64_t>(std::max<size_t>(mine, 1))}, reduce_type_);
   comm_.reduce_scatter_sum(b.buffer.data_ptr(), recv.data_ptr(), counts, reduce_dtype_);
-  if (mine > 0) grad.narrow(0, my_lo - shard_begin_, static_cast<int64_t>(mine)).add_(recv.narrow(0, 0, static_cast<int64_t>(mine)));
+  if (mine > 0) {
+    auto dst = grad.narrow(0, my_lo - shard_begin_, static_cast<int64_t>(mine));
+    kernels::bucket_unpack(recv, 0, dst, /*accumulate=*/true);
+  }
   b.buffer = torch::Tensor();
   b.ready = 0;
   for (size_t i : b.slots) params_.slots[i].param.mutable_grad() = torch::Tensor();  // full grads released
@@ -103,11 +108,20 @@ double Zero2::global_grad_norm() {
 void Zero2::step(const AdamWParams& h, float grad_scale) {
   ++steps_;
   const torch::Tensor g = grad.to(torch::kFloat).contiguous();
-  adamw_step(master.data_ptr<float>(), exp_avg.data_ptr<float>(), exp_avg_sq.data_ptr<float>(),
-             g.data_ptr<float>(), decay_.data(), static_cast<size_t>(master.numel()), h, steps_, grad_scale);
   // Padding stays zero: the tail beyond Psi never receives gradients, but decay could move it.
   const int64_t shard = params_.shard_size();
-  auto mine = master.to(params_.flat.scalar_type());
+  torch::Tensor mine;
+  if (params_.flat.scalar_type() == torch::kBFloat16) {
+    // Fused AdamW (kernels/adamw): updates the fp32 master and writes the bf16 shard in one pass.
+    mine = torch::empty({shard}, params_.flat.options());
+    auto decay = torch::from_blob(decay_.data(), {shard}, torch::kByte).to(master.device());
+    kernels::adamw_step(master, exp_avg, exp_avg_sq, g, decay, {h.lr, h.beta1, h.beta2, h.eps, h.weight_decay}, steps_,
+                        grad_scale, mine);
+  } else {
+    adamw_step(master.data_ptr<float>(), exp_avg.data_ptr<float>(), exp_avg_sq.data_ptr<float>(),
+               g.data_ptr<float>(), decay_.data(), static_cast<size_t>(master.numel()), h, steps_, grad_scale);
+    mine = master.to(params_.flat.scalar_type());
+  }
   auto gathered = torch::empty({params_.padded()}, params_.flat.options());
   const DType t = params_.flat.scalar_type() == torch::kBFloat16 ? DType::BF16 : DType::F32;
   comm_.all_gather(mine.data_ptr(), gathered.data_ptr(), static_cast<size_t>(shard), t);

@@ -12,7 +12,7 @@ expect_exit() {  # expect_exit CODE PATTERN cmd...
     echo "FAIL: '$*' exited $rc (want $code), output lacks '$pattern':"; cat "$SCRATCH/out.txt" "$SCRATCH/err.txt"; exit 1
   fi
 }
-for stage in ingest scenegen tokenizer build_db retrieve caption qa segment; do
+for stage in ingest scenegen tokenizer build_db retrieve caption qa segment merge generate eval; do
   bin="$BUILD/jobs/cf-${stage//_/-}"
   expect_exit 0 "--config" "$bin" --help
   expect_exit 2 "unknown key 'nosuch.key'" "$bin" --set nosuch.key=1

@@ -15,7 +15,7 @@
 #include "synth/retrieve/bm25.h"
 #include "synth/retrieve/exemplars.h"
 #include "synth/retrieve/knowledge_base.h"
-#include "synth/retrieve/rle.h"
+#include "synth/common/rle.h"
 #include "synth/retrieve/text_vectors.h"
 #include "synth/retrieve/vote.h"
 
@@ -120,6 +120,13 @@ TEST(RetrieveVote, ScoreMajorityAndUnknown) {
   EXPECT_EQ(name_region({}, e, "score", 0.f).label, kUnknownLabel);
 }
 
+// cf-retrieve decodes segment masks with the shared RLE (synth/common/rle.h): the string form
+// it reads, as cf-segment writes it.
+namespace {
+std::string rle_encode(const cv::Mat& m) { return cf::synth::rle_to_string(cf::synth::rle_encode(m)); }
+cv::Mat rle_decode(const std::string& s, int h, int w) { return cf::synth::rle_decode(cf::synth::rle_from_string(s, h, w)); }
+}  // namespace
+
 TEST(RetrieveRle, HandCaseAndRoundTrip) {
   // [[0,1],[1,1]] column-major: 0,1,1,1 -> runs [1, 3] -> "13".
   cv::Mat m = (cv::Mat_<uint8_t>(2, 2) << 0, 1, 1, 1);
@@ -127,7 +134,8 @@ TEST(RetrieveRle, HandCaseAndRoundTrip) {
   cv::Mat d = rle_decode("13", 2, 2);
   EXPECT_EQ(cv::countNonZero(d != m), 0);
   // A long run and a run starting with foreground (leading zero-length background run).
-  EXPECT_EQ(rle_counts_from_string(rle_counts_to_string({0, 100000, 5, 7, 3})),
+  const cf::synth::Rle runs{100015, 1, {0, 100000, 5, 7, 3}};
+  EXPECT_EQ(cf::synth::rle_from_string(cf::synth::rle_to_string(runs), 100015, 1).counts,
             (std::vector<uint32_t>{0, 100000, 5, 7, 3}));
   std::mt19937 rng(7);
   for (int t = 0; t < 20; ++t) {

@@ -7,9 +7,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
-#include "synth/segment/rle.h"
+#include "synth/common/rle.h"
 
-using namespace cf::segment;
+using namespace cf::synth;
 
 namespace {
 

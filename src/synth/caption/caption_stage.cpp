@@ -83,6 +83,7 @@ Shard make_output(const std::vector<ItemView>& items, const std::vector<Row>& ro
 }  // namespace
 
 void declare_caption_config(ConfigSchema& c) {
+  cf::synth::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
   c.add_string("io.regions", "work/segment", "cf-segment output (region boxes), joined by item_id");
   c.add_string("io.images", "work/ingest", "cf-ingest output (pixels, clip membership), joined by item_id");
   c.add_string("caption.backend", "structured",

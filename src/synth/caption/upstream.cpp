@@ -4,7 +4,9 @@
 
 namespace cf::synth {
 
-bool RetrievedRegion::known() const { return !label.empty() && label != "unknown"; }
+bool RetrievedRegion::known() const {
+  return !label.empty() && label != "unknown" && label != "unknown object";  // cf-retrieve writes the latter
+}
 
 std::vector<std::vector<size_t>> rows_by_item(const Table& table, size_t items) {
   std::vector<std::vector<size_t>> out(items);

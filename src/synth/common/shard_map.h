@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dist/progress.h"
@@ -35,6 +36,13 @@ struct ShardMapSpec {
 };
 
 StageCounts run_shard_map(JobContext& ctx, const ShardMapSpec& spec);
+
+// Declares run.array_index and run.array_count; every stage that uses run_shard_map calls it
+// from its declare function.
+void declare_shard_map_config(ConfigSchema& schema);
+
+// The output shards [first, second) that part `index` of `count` writes, of `shards` in all.
+std::pair<int64_t, int64_t> array_shard_range(int64_t shards, int64_t index, int64_t count);
 
 // Runs f(i) for i in [0, n) on `threads` threads; an exception in f(i) becomes reasons[i]
 // (empty string = success). Order of results is the caller's (index i).

@@ -56,6 +56,7 @@ Shard make_output(const std::vector<QaItem>& items, const std::vector<Result>& r
 }  // namespace
 
 void declare_qa_config(ConfigSchema& c) {
+  cf::synth::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
   c.add_string("io.retrieve", "work/retrieve", "cf-retrieve output (every region, descriptions), joined by item_id");
   c.add_string("qa.backend", "builtin", "builtin (templated self-instruct) or openai (OpenAI-compatible server)",
                {"builtin", "openai"});

@@ -1,14 +1,16 @@
-// ROUGE-L on word tokens (longest common subsequence), as Self-Instruct uses to drop
-// near-duplicate instructions: F = (1 + b^2) P R / (R + b^2 P) with b = 1 (harmonic mean).
+// ROUGE-L on word tokens (core/text_metrics.h), and the near-duplicate filter Self-Instruct
+// uses to drop near-duplicate instructions.
 #pragma once
 #include <string>
 #include <vector>
 
+#include "core/text_metrics.h"
+
 namespace cf::synth {
 
-std::vector<std::string> rouge_tokens(const std::string& text);  // lower-case runs of [a-z0-9]
-size_t lcs_length(const std::vector<std::string>& a, const std::vector<std::string>& b);
-double rouge_l_f(const std::string& a, const std::string& b);
+using cf::lcs_length;
+using cf::rouge_l_f;
+using cf::rouge_tokens;
 
 // Keeps texts whose ROUGE-L F against every kept text is <= threshold.
 class NearDuplicateFilter {

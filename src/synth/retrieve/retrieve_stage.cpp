@@ -14,7 +14,7 @@
 #include "synth/common/shard_map.h"
 #include "synth/retrieve/embedder.h"
 #include "synth/retrieve/knowledge_base.h"
-#include "synth/retrieve/rle.h"
+#include "synth/common/rle.h"
 #include "synth/retrieve/vector_db.h"
 #include "synth/retrieve/vote.h"
 
@@ -74,6 +74,13 @@ void check_existing(const std::string& out, const std::string& fingerprint) {
   }
 }
 
+// cf-segment writes boxes as int64 pixels; other producers (cf-test-gt-regions) as float32.
+double box_value(const Table& t, const std::string& col, size_t row) {
+  if (!t.has(col)) throw DataError("regions table has no column '" + col + "'");
+  const auto& c = t.columns().at(col);
+  return c.kind == Table::Kind::I64 ? static_cast<double>(c.i64[row]) : static_cast<double>(t.f32(col)[row]);
+}
+
 std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, const cv::Mat& image,
                                     const Table& regions, const std::vector<size_t>& rows) {
   std::vector<float> queries;
@@ -82,10 +89,10 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
   for (size_t i = 0; i < rows.size(); ++i) {
     const size_t r = rows[i];
     out[i].region_id = regions.i64("region_id")[r];
-    Region reg{image, rle_decode(regions.bytes("rle")[r], image.rows, image.cols),
-               cv::Rect(static_cast<int>(regions.f32("box_x")[r]), static_cast<int>(regions.f32("box_y")[r]),
-                        static_cast<int>(std::ceil(regions.f32("box_w")[r])),
-                        static_cast<int>(std::ceil(regions.f32("box_h")[r])))};
+    Region reg{image, synth::rle_decode(synth::rle_from_string(regions.bytes("rle")[r], image.rows, image.cols)),
+               cv::Rect(static_cast<int>(box_value(regions, "box_x", r)), static_cast<int>(box_value(regions, "box_y", r)),
+                        static_cast<int>(std::ceil(box_value(regions, "box_w", r))),
+                        static_cast<int>(std::ceil(box_value(regions, "box_h", r))))};
     if (region_bounds(reg).area() <= 0) {  // nothing to look at: named unknown, score 0
       empty[i] = 1;
       queries.resize(queries.size() + res.db.dim(), 0.f);
@@ -107,6 +114,7 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
 }  // namespace
 
 void declare_retrieve_config(ConfigSchema& schema) {
+  cf::synth::declare_shard_map_config(schema);  // run.array_index/array_count: job arrays
   schema.add_string("io.images", "work/ingest", "cf-ingest output holding the region's images");
   schema.add_string("retrieve.db", "work/db", "Database directory written by cf-build-db");
   schema.add_string("retrieve.knowledge_base", "configs/knowledge_base.jsonl",

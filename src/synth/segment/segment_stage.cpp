@@ -44,7 +44,7 @@ Shard make_shard(const Table& in, const std::vector<ItemResult>& results,
                  const std::vector<std::string>& reasons) {
   Shard out;
   std::vector<std::string> ids, sources, clips, rle;
-  std::vector<int64_t> width, height, nreg, item_row, bx, by, bw, bh, area;
+  std::vector<int64_t> width, height, nreg, item_row, region_id, bx, by, bw, bh, area;
   std::vector<float> piou, stab;
   for (size_t i = 0; i < results.size(); ++i) {
     const std::string& id = in.bytes("item_id")[i];
@@ -65,6 +65,7 @@ Shard make_shard(const Table& in, const std::vector<ItemResult>& results,
     for (const Region& reg : r.regions) {
       const auto b = rle_bbox(reg.rle);
       item_row.push_back(row);
+      region_id.push_back(static_cast<int64_t>(&reg - r.regions.data()));  // index within the item
       rle.push_back(rle_to_string(reg.rle));
       bx.push_back(b[0]), by.push_back(b[1]), bw.push_back(b[2]), bh.push_back(b[3]);
       area.push_back(rle_area(reg.rle));
@@ -80,6 +81,7 @@ Shard make_shard(const Table& in, const std::vector<ItemResult>& results,
   out.items.put_i64("n_regions", std::move(nreg));
   Table& t = out.tables["regions"];
   t.put_i64("item_row", std::move(item_row));
+  t.put_i64("region_id", std::move(region_id));
   t.put_bytes("rle", std::move(rle));
   t.put_i64("box_x", std::move(bx));
   t.put_i64("box_y", std::move(by));
@@ -94,6 +96,7 @@ Shard make_shard(const Table& in, const std::vector<ItemResult>& results,
 }  // namespace
 
 void declare_segment_config(ConfigSchema& c) {
+  cf::synth::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
   declare_segmenter_config(c);
   c.add_int("segment.max_regions", 0, "Keep at most this many regions per image, largest first; 0 = all", 0, 1e6);
   c.add_int("debug.item_delay_ms", 0, "Sleep per item (tests use it to kill a run midway)", 0, 60000);

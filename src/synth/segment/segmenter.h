@@ -7,9 +7,19 @@
 #include <opencv2/core.hpp>
 
 #include "core/config.h"
-#include "synth/segment/rle.h"
+#include "synth/common/rle.h"
 
 namespace cf::segment {
+
+// The shared COCO RLE (synth/common/rle.h), as segment code has always called it.
+using synth::Rle;
+using synth::rle_area;
+using synth::rle_bbox;
+using synth::rle_decode;
+using synth::rle_encode;
+using synth::rle_encode_roi;
+using synth::rle_from_string;
+using synth::rle_to_string;
 
 struct Region {
   Rle rle;                 // full-image mask

@@ -16,7 +16,7 @@
 
 #include "io/shard.h"
 #include "io/stage_dir.h"
-#include "synth/retrieve/rle.h"
+#include "synth/common/rle.h"
 
 namespace fs = std::filesystem;
 
@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
             if (b.area() == 0) continue;
             item_row.push_back(static_cast<int64_t>(i));
             region_id.push_back(o.at("id").get<int>());
-            rle.push_back(cf::retrieve::rle_encode(m));
+            rle.push_back(cf::synth::rle_to_string(cf::synth::rle_encode(m)));
             bx.push_back(float(b.x));
             by.push_back(float(b.y));
             bw.push_back(float(b.width));

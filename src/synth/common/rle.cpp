@@ -1,8 +1,8 @@
-#include "synth/segment/rle.h"
+#include "synth/common/rle.h"
 
 #include "core/error.h"
 
-namespace cf::segment {
+namespace cf::synth {
 
 namespace {
 
@@ -57,7 +57,7 @@ cv::Mat rle_decode(const Rle& rle) {
   const int64_t total = static_cast<int64_t>(rle.height) * rle.width;
   uint8_t v = 0;
   for (uint32_t c : rle.counts) {
-    if (pos + c > total) throw Error("RLE runs exceed the mask size");
+    if (pos + c > total) throw DataError("RLE runs exceed the mask size");
     if (v)
       for (int64_t p = pos; p < pos + c; ++p)
         m.at<uint8_t>(static_cast<int>(p % rle.height), static_cast<int>(p / rle.height)) = 1;
@@ -95,23 +95,23 @@ Rle rle_from_string(const std::string& counts, int height, int width) {
     int k = 0;
     bool more = true;
     while (more) {
-      if (p >= counts.size()) throw Error("RLE string ends inside a count");
+      if (p >= counts.size()) throw DataError("RLE string ends inside a count");
       const int c = counts[p] - 48;
-      if (c < 0 || c > 63) throw Error("RLE string has an invalid character");
+      if (c < 0 || c > 63) throw DataError("RLE string has an invalid character");
       x |= static_cast<int64_t>(c & 0x1f) << (5 * k);
       more = (c & 0x20) != 0;
       ++p;
       ++k;
       if (!more && (c & 0x10)) x |= static_cast<int64_t>(~uint64_t{0} << (5 * k));  // sign-extend
-      if (k > 12) throw Error("RLE count too long");
+      if (k > 12) throw DataError("RLE count too long");
     }
     if (r.counts.size() > 2) x += r.counts[r.counts.size() - 2];
-    if (x < 0 || x > UINT32_MAX) throw Error("RLE count out of range");
+    if (x < 0 || x > UINT32_MAX) throw DataError("RLE count out of range");
     r.counts.push_back(static_cast<uint32_t>(x));
     sum += x;
   }
   if (sum != static_cast<int64_t>(height) * width)
-    throw Error("RLE runs sum to " + std::to_string(sum) + ", mask has " +
+    throw DataError("RLE runs sum to " + std::to_string(sum) + ", mask has " +
                 std::to_string(static_cast<int64_t>(height) * width) + " pixels");
   return r;
 }
@@ -148,4 +148,4 @@ std::array<int64_t, 4> rle_bbox(const Rle& rle) {
   return {xs, ys, xe - xs + 1, ye - ys + 1};
 }
 
-}  // namespace cf::segment
+}  // namespace cf::synth

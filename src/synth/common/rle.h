@@ -1,5 +1,6 @@
 // COCO run-length encoding of binary masks, bit-compatible with pycocotools (`mask.encode`,
-// `mask.decode`, `mask.area`, `mask.toBbox`).
+// `mask.decode`, `mask.area`, `mask.toBbox`). cf-segment writes region masks this way;
+// cf-retrieve, cf-eval-synthesis and others decode them.
 //
 // Runs are counted over the mask in column-major (Fortran) order, starting with a run of zeros
 // (possibly empty). The compressed string form is pycocotools' LEB128-like code: each count
@@ -13,7 +14,7 @@
 
 #include <opencv2/core.hpp>
 
-namespace cf::segment {
+namespace cf::synth {
 
 struct Rle {
   int height = 0, width = 0;
@@ -28,11 +29,11 @@ Rle rle_encode_roi(const cv::Mat& roi_mask, const cv::Rect& roi, int height, int
 cv::Mat rle_decode(const Rle& rle);  // CV_8UC1 of 0/1
 
 std::string rle_to_string(const Rle& rle);  // pycocotools "counts" string
-// Throws cf::Error when `counts` is malformed or does not sum to height * width.
+// Throws cf::DataError when `counts` is malformed or does not sum to height * width.
 Rle rle_from_string(const std::string& counts, int height, int width);
 
 int64_t rle_area(const Rle& rle);
 // pycocotools toBbox: [x, y, w, h] with w = max_x - min_x + 1; all zeros for an empty mask.
 std::array<int64_t, 4> rle_bbox(const Rle& rle);
 
-}  // namespace cf::segment
+}  // namespace cf::synth

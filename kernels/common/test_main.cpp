@@ -1,0 +1,7 @@
+// main() of cf_kernel_tests (kernels/*/test_*.cpp).
+#include <gtest/gtest.h>
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,28 @@
+// The columns of a pairs shard (docs/stages/generate.md), filled row by row.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/shard.h"
+
+namespace cf::synth {
+
+struct PairRow {
+  std::string sample_id, item_id, task, question, model;
+  std::string reference;  // the dataset's answer (chosen) as text
+  std::string answer;     // the model's answer (rejected) as text
+  int64_t closed = 0, carried = 0, round = 0, regenerated = 1;
+  std::vector<int32_t> prompt, chosen, rejected;
+  float ref_chosen = 0, ref_rejected = 0;
+  std::vector<std::string> images;  // JPEG, in placeholder order
+};
+
+// items + images table (item_row renumbered to the output rows).
+Shard pair_shard(const std::vector<PairRow>& rows);
+
+// "USER: <image>..\nWhat is it? ASSISTANT:" decoded -> "What is it?" (the chat template of
+// docs/stages/tokenizer.md; other text is returned trimmed).
+std::string question_from_prompt(const std::string& decoded_prompt);
+
+}  // namespace cf::synth

@@ -1,0 +1,88 @@
+#include "train/pair_data.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.h"
+#include "io/stage_dir.h"
+
+namespace cf {
+namespace {
+
+std::vector<int32_t> ids_of(const std::string& bytes) {
+  std::vector<int32_t> v(bytes.size() / 4);
+  std::memcpy(v.data(), bytes.data(), v.size() * 4);
+  return v;
+}
+
+}  // namespace
+
+PairSample pair_sample(const Shard& sh, size_t row, const std::string& where) {
+  const Table& t = sh.items;
+  for (const char* c : {"sample_id", "prompt_ids", "chosen_ids", "rejected_ids"})
+    if (!t.has(c)) throw DataError(where + ": pairs shard has no column '" + std::string(c) + "'");
+  for (const char* c : {"ref_logp_chosen", "ref_logp_rejected"})
+    if (!t.has(c)) throw DataError(where + ": pairs shard has no column '" + std::string(c) + "'");
+  PairSample p;
+  p.sample_id = t.bytes("sample_id")[row];
+  p.prompt = ids_of(t.bytes("prompt_ids")[row]);
+  p.chosen = ids_of(t.bytes("chosen_ids")[row]);
+  p.rejected = ids_of(t.bytes("rejected_ids")[row]);
+  p.ref_chosen = t.f32("ref_logp_chosen")[row];
+  p.ref_rejected = t.f32("ref_logp_rejected")[row];
+  if (p.prompt.empty() || p.chosen.empty() || p.rejected.empty())
+    throw DataError(where + ": pair " + p.sample_id + " has an empty prompt, chosen or rejected answer");
+  auto img = sh.tables.find("images");
+  if (img != sh.tables.end()) {
+    const auto& rows = img->second.i64("item_row");
+    for (size_t i = 0; i < rows.size(); ++i)
+      if (rows[i] == static_cast<int64_t>(row)) p.images.push_back(img->second.bytes("image")[i]);
+  }
+  return p;
+}
+
+TokenSample answer_sequence(const std::vector<int32_t>& prompt, const std::vector<int32_t>& answer,
+                            const std::vector<std::string>& images) {
+  TokenSample s;
+  s.ids = prompt;
+  s.ids.insert(s.ids.end(), answer.begin(), answer.end());
+  s.loss_mask.assign(prompt.size(), 0);
+  s.loss_mask.resize(s.ids.size(), 1);
+  s.prompt_tokens = static_cast<int64_t>(prompt.size());
+  s.images = images;
+  return s;
+}
+
+PairDataset::PairDataset(const std::string& dir, size_t cached_shards) : dir_(dir), cached_(cached_shards) {
+  StagePlan plan = read_stage_plan(dir);
+  if (plan.stage != "generate")
+    throw ConfigError("'" + dir + "' is a '" + plan.stage + "' directory; preference training reads cf-generate pairs");
+  for (const auto& path : complete_shards(dir, plan)) {
+    starts_.push_back(total_);
+    total_ += shard_status(path).items;
+  }
+  if (total_ == 0) throw ConfigError("pairs '" + dir + "' have no samples");
+}
+
+const Shard& PairDataset::shard(int64_t s) {
+  auto it = cache_.find(s);
+  if (it != cache_.end()) {
+    lru_.remove(s);
+    lru_.push_front(s);
+    return it->second;
+  }
+  if (cache_.size() >= cached_) {
+    cache_.erase(lru_.back());
+    lru_.pop_back();
+  }
+  lru_.push_front(s);
+  return cache_[s] = read_shard(dir_ + "/" + shard_file_name(s));
+}
+
+PairSample PairDataset::get(int64_t index) {
+  if (index < 0 || index >= total_) throw Error("pair index out of range");
+  const int64_t s = std::upper_bound(starts_.begin(), starts_.end(), index) - starts_.begin() - 1;
+  return pair_sample(shard(s), static_cast<size_t>(index - starts_[static_cast<size_t>(s)]), dir_ + "/" + shard_file_name(s));
+}
+
+}  // namespace cf
