@@ -2,7 +2,8 @@
 # Training jobs under Slurm (slurm/sft.sbatch on a real local cluster, tools/local-slurm.sh):
 #  1. USR2 to the batch script (what --signal=B:USR2@lead sends before the time limit, here via
 #     scancel --signal=USR2 --batch) is passed to the 2-rank cf-train step, which checkpoints
-#     and exits 75; the job requeues itself, resumes from the checkpoint and finishes;
+#     and exits 75; the job requeues itself, resumes from the checkpoint and finishes with the
+#     same weights as an uninterrupted run;
 #  2. a step that keeps crashing is requeued at most --max-restarts times, then the job fails
 #     and its dependent job is cancelled;
 #  3. a configuration error (exit 2) is not requeued.
@@ -42,7 +43,12 @@ grep -q "step exited 75 after USR2" "$SCRATCH/sft.log"
 grep -q "resumed from .*step-0000000[3-9] at step [3-9]" "$SCRATCH/sft.log"
 grep -q '"final_step":16' "$SCRATCH/sft.log"
 [ -s "$OUT/model.safetensors" ]
-echo "USR2: checkpointed, requeued, resumed and finished"
+# The same training without interruption (outside Slurm) ends with bitwise the same weights.
+run_np 2 cf-train --set "io.input=$TOK" --set "io.output=$SCRATCH/uninterrupted" \
+  --set "model.preset=$SRC/tests/data/micro.toml" --set train.global_batch=8 --set train.micro_batch=2 \
+  --set train.epochs=2 --set checkpoint.every_steps=0 --set run.threads=1 > /dev/null 2>&1
+cmp "$OUT/model.safetensors" "$SCRATCH/uninterrupted/model.safetensors"
+echo "USR2: checkpointed, requeued, resumed and finished with the uninterrupted run's weights"
 
 # 2. A crashing step: requeued once (--max-restarts 1), then the job fails; its dependent is cancelled.
 crash=$(submit --ntasks=1 --output="$SCRATCH/crash.log" "$SRC/slurm/sft.sbatch" "$SRC/slurm" --max-restarts 1 -- \
