@@ -3,12 +3,11 @@
 // mask on the answer tokens only. Torch-free.
 #pragma once
 #include <cstdint>
-#include <list>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "io/shard.h"
+#include "io/shard_rows.h"
 #include "train/token_data.h"
 
 namespace cf {
@@ -30,17 +29,11 @@ class PairDataset {
  public:
   // Reads plan.json (stage "generate") and the row count of every shard; shards load on demand.
   explicit PairDataset(const std::string& dir, size_t cached_shards = 8);
-  int64_t size() const { return total_; }
+  int64_t size() const { return rows_.size(); }
   PairSample get(int64_t index);
 
  private:
-  const Shard& shard(int64_t s);
-  std::string dir_;
-  std::vector<int64_t> starts_;
-  int64_t total_ = 0;
-  size_t cached_;
-  std::map<int64_t, Shard> cache_;
-  std::list<int64_t> lru_;
+  ShardRows rows_;
 };
 
 }  // namespace cf

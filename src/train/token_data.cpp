@@ -8,34 +8,13 @@
 
 namespace cf {
 
-TokenDataset::TokenDataset(const std::string& dir, size_t cached_shards) : dir_(dir), cached_(cached_shards) {
-  StagePlan plan = read_stage_plan(dir);
-  for (const auto& path : complete_shards(dir, plan)) {
-    starts_.push_back(total_);
-    total_ += shard_status(path).items;
-  }
-  if (total_ == 0) throw ConfigError("dataset '" + dir + "' has no samples");
-}
-
-const Shard& TokenDataset::shard(int64_t s) {
-  auto it = cache_.find(s);
-  if (it != cache_.end()) {
-    lru_.remove(s);
-    lru_.push_front(s);
-    return it->second;
-  }
-  if (cache_.size() >= cached_) {
-    cache_.erase(lru_.back());
-    lru_.pop_back();
-  }
-  lru_.push_front(s);
-  return cache_[s] = read_shard(dir_ + "/" + shard_file_name(s));
+TokenDataset::TokenDataset(const std::string& dir, size_t cached_shards) : rows_(dir, cached_shards) {
+  if (rows_.size() == 0) throw ConfigError("dataset '" + dir + "' has no samples");
 }
 
 TokenSample TokenDataset::get(int64_t index) {
-  if (index < 0 || index >= total_) throw Error("sample index out of range");
-  const int64_t s = std::upper_bound(starts_.begin(), starts_.end(), index) - starts_.begin() - 1;
-  return token_sample(shard(s), static_cast<size_t>(index - starts_[static_cast<size_t>(s)]), dir_);
+  const auto at = rows_.locate(index);
+  return token_sample(*at.shard, at.row, at.path);
 }
 
 TokenSample token_sample(const Shard& sh, size_t row, const std::string& where) {

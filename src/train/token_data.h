@@ -3,12 +3,11 @@
 // the world size; ranks take micro-batches of the global batch round-robin.
 #pragma once
 #include <cstdint>
-#include <list>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "io/shard.h"
+#include "io/shard_rows.h"
 
 namespace cf {
 
@@ -24,17 +23,11 @@ class TokenDataset {
  public:
   // Reads plan.json and the item count of every shard; shards are loaded on demand (LRU).
   explicit TokenDataset(const std::string& dir, size_t cached_shards = 8);
-  int64_t size() const { return total_; }
+  int64_t size() const { return rows_.size(); }
   TokenSample get(int64_t index);  // index in [0, size())
 
  private:
-  const Shard& shard(int64_t s);
-  std::string dir_;
-  std::vector<int64_t> starts_;  // first global index of each shard
-  int64_t total_ = 0;
-  size_t cached_;
-  std::map<int64_t, Shard> cache_;
-  std::list<int64_t> lru_;
+  ShardRows rows_;
 };
 
 // Sample `row` of a token shard's items (images from its "images" table). `where` names the

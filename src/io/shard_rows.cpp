@@ -1,0 +1,39 @@
+#include "io/shard_rows.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace cf {
+
+ShardRows::ShardRows(const std::string& dir, size_t cached_shards)
+    : dir_(dir), plan_(read_stage_plan(dir)), cached_(std::max<size_t>(1, cached_shards)) {
+  for (const auto& path : complete_shards(dir, plan_)) {
+    starts_.push_back(total_);
+    total_ += shard_status(path).items;
+  }
+}
+
+const Shard& ShardRows::load(int64_t s) {
+  auto it = cache_.find(s);
+  if (it != cache_.end()) {
+    lru_.remove(s);
+    lru_.push_front(s);
+    return it->second;
+  }
+  if (cache_.size() >= cached_) {
+    cache_.erase(lru_.back());
+    lru_.pop_back();
+  }
+  lru_.push_front(s);
+  return cache_[s] = read_shard(dir_ + "/" + shard_file_name(s));
+}
+
+ShardRows::Location ShardRows::locate(int64_t index) {
+  if (index < 0 || index >= total_)
+    throw Error("row " + std::to_string(index) + " is outside the " + std::to_string(total_) + " rows of '" + dir_ + "'");
+  const int64_t s = std::upper_bound(starts_.begin(), starts_.end(), index) - starts_.begin() - 1;
+  return {&load(s), static_cast<size_t>(index - starts_[static_cast<size_t>(s)]), dir_ + "/" + shard_file_name(s)};
+}
+
+}  // namespace cf
