@@ -1,5 +1,7 @@
 #include "eval/fields.h"
 
+#include "core/json_extract.h"
+
 #include <algorithm>
 #include <map>
 
@@ -67,32 +69,6 @@ std::vector<std::string> annotation_fields(const nlohmann::json& reference) {
   return out;
 }
 
-std::optional<nlohmann::json> parse_annotation(const std::string& text) {
-  // Scan for '{' and take the balanced object (strings and escapes respected) that parses.
-  for (size_t start = text.find('{'); start != std::string::npos; start = text.find('{', start + 1)) {
-    int depth = 0;
-    bool in_str = false, esc = false;
-    for (size_t i = start; i < text.size(); ++i) {
-      const char c = text[i];
-      if (in_str) {
-        if (esc) esc = false;
-        else if (c == '\\') esc = true;
-        else if (c == '"') in_str = false;
-        continue;
-      }
-      if (c == '"') in_str = true;
-      else if (c == '{') ++depth;
-      else if (c == '}' && --depth == 0) {
-        try {
-          auto j = nlohmann::json::parse(text.substr(start, i - start + 1));
-          if (j.is_object()) return j;
-        } catch (const std::exception&) {
-        }
-        break;
-      }
-    }
-  }
-  return std::nullopt;
-}
+std::optional<nlohmann::json> parse_annotation(const std::string& text) { return extract_json_object(text); }
 
 }  // namespace cf::eval

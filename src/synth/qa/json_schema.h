@@ -4,6 +4,7 @@
 // "N/A"/"null" -> null where null is allowed, a lone string -> [string]); what still does not
 // fit is rejected with a short reason ("missing:weather", "enum:lighting", "unparseable").
 #pragma once
+#include "core/json_extract.h"
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -25,8 +26,8 @@ struct FieldSpec {
   int64_t min = std::numeric_limits<int64_t>::min(), max = std::numeric_limits<int64_t>::max();
 };
 
-// The first JSON object in `text` (after stripping ``` fences); nullopt when there is none.
-std::optional<nlohmann::json> extract_json_object(const std::string& text);
+// The first JSON object in a reply: cf::extract_json_object (core/json_extract.h).
+using cf::extract_json_object;
 
 // Coerces `obj` in place to `schema` and returns "" when it conforms, else the reason of the
 // first field that does not. Keys not in the schema are dropped.
