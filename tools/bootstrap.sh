@@ -1,7 +1,31 @@
 #!/usr/bin/env bash
-# Installs every build and test dependency of cornerforge from Debian's packages.
+# Installs every build and test dependency of cornerforge from Debian's packages, then the
+# pinned Python reference venv (setup_python_venv, used through tools/pyref).
 # Idempotent: packages already present are skipped, so a second run costs ~1 s.
 set -euo pipefail
+
+# The reference venv (tools/pyref): pinned HF packages over Debian's python3-torch, for the
+# reference tests. Skipped when every pin is installed; pip's cache makes a re-install offline.
+setup_python_venv() {
+  local venv=${CF_VENV:-/opt/cf-venv} req
+  req="$(cd "$(dirname "$0")" && pwd)/python-requirements.txt"
+  if [ -x "$venv/bin/python" ] && "$venv/bin/python" - "$req" <<'PY'
+import sys
+from importlib.metadata import version
+pins = [l.split("==") for l in open(sys.argv[1]) if "==" in l and not l.startswith("#")]
+try:
+    sys.exit(any(version(n.strip()) != v.strip() for n, v in pins))
+except Exception:
+    sys.exit(1)
+PY
+  then
+    echo "bootstrap: python venv $venv has the pinned packages"
+    return
+  fi
+  echo "bootstrap: creating python venv $venv"
+  python3 -m venv --system-site-packages "$venv"
+  "$venv/bin/pip" install -q -r "$req"
+}
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
@@ -16,7 +40,8 @@ PACKAGES=(
   libcurl4-openssl-dev libcpp-httplib-dev
   libsentencepiece-dev sentencepiece
   gnuplot-nox
-  python3-h5py python3-numpy python3-torch
+  python3-h5py python3-numpy python3-torch python3-venv python3-pip
+  libpcre2-dev libicu-dev
   slurm-wlm munge
 )
 
@@ -27,6 +52,7 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "bootstrap: all ${#PACKAGES[@]} packages present"
+  setup_python_venv
   exit 0
 fi
 
@@ -36,4 +62,5 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+setup_python_venv
 echo "bootstrap: done"
