@@ -14,6 +14,12 @@ if(CF_CUDA)
     enable_language(CUDA)
     set(CMAKE_CUDA_STANDARD 17)
     set(CF_HAVE_CUDA ON)
+    # Every .cu is a CI gate: nvcc's own warnings, the host compiler's (-Wall -Wextra) and
+    # ptxas' are errors, and ptxas fails on any register spill or local-memory stack frame
+    # (-warn-spills, -warn-lmem-usage with -Werror), for each architecture above.
+    add_compile_options("$<$<COMPILE_LANGUAGE:CUDA>:--Werror=all-warnings>"
+                        "$<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall,-Wextra,-Wno-unused-parameter,-Werror>"
+                        "$<$<COMPILE_LANGUAGE:CUDA>:-Xptxas=-warn-spills,-warn-lmem-usage,-Werror>")
   endif()
 endif()
 message(STATUS "cornerforge: CUDA kernels ${CF_HAVE_CUDA}")

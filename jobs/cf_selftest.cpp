@@ -245,8 +245,8 @@ int main(int argc, char** argv) {
       gpu_checks();
       if (cf::nccl_built()) nccl_checks(&argc, &argv);
     } else {
-      std::printf("LibTorch %d.%d.%d, %d threads\n", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR, TORCH_VERSION_PATCH,
-                  torch::get_num_threads());
+      std::printf("LibTorch %d.%d.%d, %d threads, token_logprobs CPU path: %s\n", TORCH_VERSION_MAJOR, TORCH_VERSION_MINOR,
+                  TORCH_VERSION_PATCH, torch::get_num_threads(), k::token_logprobs_cpu_isa());
       cpu_checks();
     }
   } catch (const std::exception& e) {

@@ -1,10 +1,11 @@
 // Fused AdamW (CPU twin) against a float64 AdamW written with LibTorch ops, against
 // torch::optim::AdamW, and bitwise against itself across thread counts; the bf16 output equals
-// LibTorch's own fp32 -> bf16 conversion.
+// LibTorch's own fp32 -> bf16 conversion, into a poisoned (all-NaN) bf16 buffer: every element written.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include "adamw.h"
+#include "poison.h"
 
 namespace k = cf::kernels;
 
@@ -15,8 +16,9 @@ TEST(FusedAdamW, MatchesFloat64ReferenceWithDecayMaskScaleAndBf16Output) {
   auto p = torch::randn({n}), m = torch::zeros({n}), v = torch::zeros({n});
   auto decay = (torch::rand({n}) > 0.3).to(torch::kByte);
   auto pd = p.to(torch::kDouble), md = m.to(torch::kDouble), vd = v.to(torch::kDouble);
-  auto out = torch::empty({n}, torch::kBFloat16);
+  k::test::JunkFill junk;
   for (int64_t step = 1; step <= 5; ++step) {
+    auto out = k::test::poisoned(n, torch::kBFloat16);
     auto g = torch::randn({n}) * (step == 3 ? 1e-4 : 1.0);
     const float scale = step == 2 ? 0.25f : 1.0f;
     k::adamw_step(p, m, v, g, decay, h, step, scale, out);
@@ -25,10 +27,11 @@ TEST(FusedAdamW, MatchesFloat64ReferenceWithDecayMaskScaleAndBf16Output) {
     vd = h.beta2 * vd + (1 - h.beta2) * gd * gd;
     auto upd = (md / (1 - std::pow(h.beta1, step))) / ((vd / (1 - std::pow(h.beta2, step))).sqrt() + h.eps);
     pd = pd - h.lr * upd - h.lr * h.weight_decay * decay.to(torch::kDouble) * pd;
+    EXPECT_EQ(k::test::nan_count(out) + k::test::nan_count(p) + k::test::nan_count(m) + k::test::nan_count(v), 0);
+    EXPECT_TRUE(torch::equal(out, p.to(torch::kBFloat16)));  // same rounding as c10::BFloat16
   }
   // A few fp32 ulps of |p| ~ 1 per step: far below one update (lr = 1e-2).
   EXPECT_LT((p.to(torch::kDouble) - pd).abs().max().item<double>(), 5e-6);
-  EXPECT_TRUE(torch::equal(out, p.to(torch::kBFloat16)));  // same rounding as c10::BFloat16
 }
 
 TEST(FusedAdamW, MatchesTorchOptimAdamW) {

@@ -15,10 +15,14 @@ struct Measure {
   double ms = 0, peak_mib = 0;
 };
 
-inline Measure measure(const std::function<void()>& f, int reps = 5) {
+// With an untimed, unmeasured setup before each run (e.g. a fresh copy of inputs that the op
+// overwrites in place). The first run is a warm-up (allocator, page faults, thread pool).
+inline Measure measure(const std::function<void()>& setup, const std::function<void()>& f, int reps) {
   Measure m{1e30, 0};
-  f();  // warm-up (allocator, page faults, thread pool)
+  setup();
+  f();
   for (int r = 0; r < reps; ++r) {
+    setup();
     MemoryProbe probe;
     const auto t0 = std::chrono::steady_clock::now();
     f();
@@ -26,6 +30,10 @@ inline Measure measure(const std::function<void()>& f, int reps = 5) {
     m.peak_mib = std::max(m.peak_mib, probe.peak_bytes() / 1048576.0);
   }
   return m;
+}
+
+inline Measure measure(const std::function<void()>& f, int reps = 5) {
+  return measure([] {}, f, reps);
 }
 
 inline void header() {

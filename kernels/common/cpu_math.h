@@ -22,6 +22,10 @@ inline uint16_t f32_to_bf16(float f) {
   return f != f ? static_cast<uint16_t>(0x7FC0) : static_cast<uint16_t>(rounded);
 }
 
+// Coefficients of exp's polynomial on [-ln2/2, ln2/2] (Cephes expf), highest degree first.
+constexpr float kExpPoly[6] = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,
+                               4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f};
+
 // exp(x) for x <= 0 (arguments of a softmax shifted by their max) to ~2 ulp; x < -87 gives ~0.
 // Cephes-style: 2^n * p(r) with r = x - n ln2, written without calls so loops vectorize.
 inline float exp_nonpos(float x) {
@@ -32,12 +36,8 @@ inline float exp_nonpos(float x) {
   const float fn = static_cast<float>(n);
   float r = x - fn * 0.693359375f;
   r = r + fn * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
+  float p = kExpPoly[0];
+  for (int i = 1; i < 6; ++i) p = p * r + kExpPoly[i];
   p = p * r * r + r + 1.0f;
   const int32_t bits = (n + 127) << 23;
   float scale;

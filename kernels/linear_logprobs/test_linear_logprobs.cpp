@@ -1,16 +1,19 @@
 // Fused linear + log-probs against the float64 composition log_softmax(h W^T): values, both
 // gradients, chunk edges (tokens not a multiple of the chunk), masked rows; and the peak memory
-// stays far below one [tokens, V] fp32 logits tensor.
+// stays far below one [tokens, V] fp32 logits tensor. Values and gradients are checked under
+// JunkFill (poison.h): an output or gradient element the op never wrote would be NaN.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include "linear_logprobs.h"
 #include "memory_probe.h"
+#include "poison.h"
 
 namespace k = cf::kernels;
 
 TEST(LinearLogprobs, MatchesFloat64CompositionWithGradients) {
   torch::manual_seed(12);
+  k::test::JunkFill junk;
   const int64_t n = 37, hdim = 16, vocab = 1001;
   auto h0 = torch::randn({n, hdim}), w0 = torch::randn({vocab, hdim}) * 0.3;
   auto t = torch::randint(0, vocab, {n}, torch::kLong);
@@ -29,6 +32,7 @@ TEST(LinearLogprobs, MatchesFloat64CompositionWithGradients) {
 
 TEST(LinearLogprobs, Bf16MatchesUnfusedBf16Model) {
   torch::manual_seed(13);
+  k::test::JunkFill junk;
   const int64_t n = 20, hdim = 32, vocab = 3000;
   auto h = torch::randn({2, n / 2, hdim}).to(torch::kBFloat16).set_requires_grad(true);
   auto w = (torch::randn({vocab, hdim}) * 0.2).to(torch::kBFloat16).set_requires_grad(true);

@@ -1,8 +1,10 @@
 // Fused preference loss against a float64 LibTorch composition, for every loss type, with label
 // smoothing and the SFT term; gradients against autograd and by finite differences in float64.
+// Outputs are checked under JunkFill (poison.h): an unwritten element would be NaN or ~1e308.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "poison.h"
 #include "preference_loss.h"
 
 namespace k = cf::kernels;
@@ -49,6 +51,7 @@ std::vector<k::PrefLossParams> all_params() {
 
 TEST(PreferenceLoss, MatchesFloat64ReferenceForEveryLossType) {
   torch::manual_seed(5);
+  k::test::JunkFill junk;  // every tensor the op allocates (losses, both gradients) starts as junk
   auto in = random_inputs(64);
   for (const auto& p : all_params()) {
     SCOPED_TRACE("type " + std::to_string(static_cast<int>(p.type)) + " e " + std::to_string(p.label_smoothing) +
@@ -64,11 +67,15 @@ TEST(PreferenceLoss, MatchesFloat64ReferenceForEveryLossType) {
     EXPECT_LE((pc.grad() - pcr.grad()).abs().max().item<double>(), 1e-12);
     EXPECT_LE((pr.grad() - prr.grad()).abs().max().item<double>(), 1e-12);
     // fp32 inputs: computed in double, stored in fp32.
-    auto f = k::preference_loss(in.pc.to(torch::kFloat), in.pr.to(torch::kFloat), in.rc.to(torch::kFloat),
-                                in.rr.to(torch::kFloat), p, in.counts.to(torch::kFloat));
-    auto ref32 = reference(in.pc.to(torch::kFloat).to(torch::kDouble), in.pr.to(torch::kFloat).to(torch::kDouble),
-                           in.rc.to(torch::kFloat).to(torch::kDouble), in.rr.to(torch::kFloat).to(torch::kDouble), in.counts, p);
+    auto pc32 = in.pc.to(torch::kFloat).set_requires_grad(true), pr32 = in.pr.to(torch::kFloat).set_requires_grad(true);
+    auto f = k::preference_loss(pc32, pr32, in.rc.to(torch::kFloat), in.rr.to(torch::kFloat), p, in.counts.to(torch::kFloat));
+    auto pc64 = pc32.detach().to(torch::kDouble).set_requires_grad(true), pr64 = pr32.detach().to(torch::kDouble).set_requires_grad(true);
+    auto ref32 = reference(pc64, pr64, in.rc.to(torch::kFloat).to(torch::kDouble), in.rr.to(torch::kFloat).to(torch::kDouble), in.counts, p);
     EXPECT_LE(((f.losses.to(torch::kDouble) - ref32).abs() - 1e-6 * (1 + ref32.abs())).max().item<double>(), 0);
+    (f.losses * u.to(torch::kFloat)).sum().backward();
+    (ref32 * u).sum().backward();
+    for (auto [g, gr] : {std::pair{pc32.grad(), pc64.grad()}, std::pair{pr32.grad(), pr64.grad()}})
+      EXPECT_LE(((g.to(torch::kDouble) - gr).abs() - 1e-6 * (1 + gr.abs())).max().item<double>(), 0);
   }
 }
 

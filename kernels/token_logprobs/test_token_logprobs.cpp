@@ -1,10 +1,12 @@
 // Token log-probs (CPU twin) against a float64 LibTorch reference: values, gradients (also by
 // finite differences), chunk edges, masked rows, extreme logits, bf16, thread-count
-// independence and peak memory.
+// independence, the raw CPU entry points on poisoned (all-NaN) outputs on both instruction-set
+// paths (bitwise equal), and peak memory.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include "memory_probe.h"
+#include "poison.h"
 #include "token_logprobs.h"
 #include "token_logprobs_raw.h"
 
@@ -105,6 +107,50 @@ TEST(TokenLogprobs, IndependentOfThreadCount) {
   auto b = k::token_logprobs(logits, t);
   torch::set_num_threads(before);
   EXPECT_TRUE(torch::equal(a, b));
+}
+
+TEST(TokenLogprobs, RawCpuWritesEveryOutputOnBothIsaPaths) {
+  torch::manual_seed(6);
+  const int64_t rows = 9, vocab = 2 * k::kVocabChunk + 3;  // full chunks, a tail of 3 columns
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (auto dt : {torch::kFloat, torch::kBFloat16}) {
+    SCOPED_TRACE(dt == torch::kFloat ? "fp32" : "bf16");
+    const k::Elem elem = dt == torch::kFloat ? k::Elem::F32 : k::Elem::BF16;
+    auto logits = (torch::randn({rows, vocab}, torch::kDouble) * 3).to(dt);
+    logits[4].fill_(nan);  // a masked row is never read
+    auto t = torch::randint(0, vocab, {rows}, torch::kLong);
+    t[0] = vocab - 1;
+    auto w = torch::ones({rows}), g = torch::randn({rows});
+    w[4] = 0;
+    g[4] = 0;
+    auto on = w != 0;
+    auto ref = ref_logp(logits, t), ref_lse = torch::logsumexp(logits.to(torch::kDouble), -1);
+    auto gref = (torch::one_hot(t, vocab).to(torch::kDouble) - torch::softmax(logits.to(torch::kDouble), -1)) *
+                g.to(torch::kDouble).unsqueeze(1);
+    const double rel = dt == torch::kBFloat16 ? 4e-3 : 1e-5;
+    std::vector<torch::Tensor> outs;
+    for (auto isa : {k::CpuIsa::Baseline, k::CpuIsa::Avx2}) {
+      k::token_logprobs_set_cpu_isa(isa);
+      SCOPED_TRACE(k::token_logprobs_cpu_isa());
+      auto logp = k::test::poisoned(rows, torch::kFloat), lse = k::test::poisoned(rows, torch::kDouble);
+      const k::LogitRows r{logits.data_ptr(), elem, rows, vocab, vocab, t.data_ptr<int64_t>(), w.data_ptr<float>()};
+      k::token_logprobs_forward_cpu(r, logp.data_ptr<float>(), lse.data_ptr<double>());
+      EXPECT_EQ(k::test::nan_count(logp) + k::test::nan_count(lse), 0);
+      EXPECT_EQ(logp[4].item<float>(), 0.0f);
+      EXPECT_LE(((logp.to(torch::kDouble) - ref).abs() - (1e-5 + 1e-6 * ref.abs())).masked_select(on).max().item<double>(), 0);
+      EXPECT_LE(((lse - ref_lse).abs() - 1e-6 * (1 + ref_lse.abs())).masked_select(on).max().item<double>(), 0);
+      auto x = logits.clone();  // backward in place: every element becomes its gradient, row 4 zeros
+      k::token_logprobs_backward_cpu(x.data_ptr(), elem, rows, vocab, vocab, t.data_ptr<int64_t>(), lse.data_ptr<double>(),
+                                     g.data_ptr<float>());
+      EXPECT_EQ(k::test::nan_count(x), 0);
+      EXPECT_EQ(x[4].abs().max().item<float>(), 0.0f);
+      auto err = (x.to(torch::kDouble) - gref).abs() - (rel * gref.abs() + 1e-6 * g.abs().max().item<double>());
+      EXPECT_LE(err.masked_select(on.unsqueeze(1)).max().item<double>(), 0);
+      outs.insert(outs.end(), {logp, lse, x});
+    }
+    for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(torch::equal(outs[i], outs[i + 3])) << "AVX2 and baseline differ, output " << i;
+  }
+  k::token_logprobs_set_cpu_isa(k::CpuIsa::Auto);
 }
 
 TEST(TokenLogprobs, RejectsTargetsOutsideTheVocabulary) {

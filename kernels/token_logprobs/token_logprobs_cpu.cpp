@@ -1,70 +1,38 @@
-// CPU twin of the token log-prob op: rows in parallel (at::parallel_for), each row in fixed
-// vocabulary chunks: convert to fp32, chunk max, exp-sum in 8 fixed lanes (vectorizable),
-// chunk sums rescaled and added in double. Backward recomputes exp(x - lse) in place.
+// CPU twin of the token log-prob op: rows in parallel (at::parallel_for), one row per thread in a
+// fixed order (token_logprobs_rows.h: fixed vocabulary chunks, chunk max, 8-lane vectorized
+// exp-sum, chunk sums in double; backward recomputes exp(x - lse) in place). The row loops run
+// in their AVX2 build when the CPU has AVX2, else in the baseline build: equal bits either way.
 #include <ATen/Parallel.h>
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
+#include <atomic>
+#include <cstring>
 
 #include "cpu_math.h"
+#include "token_logprobs_isa.h"
 #include "token_logprobs_raw.h"
+
+#define CF_ROWS_NS baseline
+#define CF_ROWS_WIDTH 4
+#include "token_logprobs_rows.h"
 
 namespace cf::kernels {
 namespace {
 
-template <class T>
-inline float load(const T* p, int64_t j);
-template <>
-inline float load<float>(const float* p, int64_t j) { return p[j]; }
-template <>
-inline float load<uint16_t>(const uint16_t* p, int64_t j) { return bf16_to_f32(p[j]); }
+std::atomic<int> g_isa{static_cast<int>(CpuIsa::Auto)};
 
-template <class T>
-inline void store(T* p, int64_t j, float v);
-template <>
-inline void store<float>(float* p, int64_t j, float v) { p[j] = v; }
-template <>
-inline void store<uint16_t>(uint16_t* p, int64_t j, float v) { p[j] = f32_to_bf16(v); }
-
-template <class T>
-double row_lse(const T* x, int64_t vocab) {
-  alignas(64) float buf[kVocabChunk];
-  double m = -std::numeric_limits<double>::infinity(), s = 0.0;
-  for (int64_t c0 = 0; c0 < vocab; c0 += kVocabChunk) {
-    const int64_t len = std::min(kVocabChunk, vocab - c0);
-    float mx[8];
-    std::fill(mx, mx + 8, -std::numeric_limits<float>::infinity());
-    int64_t j = 0;
-    for (; j + 8 <= len; j += 8)
-      for (int k = 0; k < 8; ++k) {
-        buf[j + k] = load(x, c0 + j + k);
-        mx[k] = std::max(mx[k], buf[j + k]);
-      }
-    for (; j < len; ++j) {
-      buf[j] = load(x, c0 + j);
-      mx[0] = std::max(mx[0], buf[j]);
-    }
-    float cm = mx[0];
-    for (int k = 1; k < 8; ++k) cm = std::max(cm, mx[k]);
-    const double nm = std::max(m, static_cast<double>(cm));
-    const float fnm = static_cast<float>(nm);  // nm is one of the inputs, exact in fp32
-    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    j = 0;
-    for (; j + 8 <= len; j += 8)
-      for (int k = 0; k < 8; ++k) acc[k] += exp_nonpos(buf[j + k] - fnm);
-    for (; j < len; ++j) acc[0] += exp_nonpos(buf[j] - fnm);
-    double cs = 0;
-    for (int k = 0; k < 8; ++k) cs += acc[k];
-    s = (m == -std::numeric_limits<double>::infinity() ? 0.0 : s * std::exp(m - nm)) + cs;
-    m = nm;
-  }
-  return m + std::log(s);
+bool use_avx2() {
+  static const bool has_avx2 = __builtin_cpu_supports("avx2");
+  const auto isa = static_cast<CpuIsa>(g_isa.load());
+  return isa == CpuIsa::Avx2 || (isa == CpuIsa::Auto && has_avx2);
 }
+
+inline float load(const float* p, int64_t j) { return p[j]; }
+inline float load(const uint16_t* p, int64_t j) { return bf16_to_f32(p[j]); }
 
 template <class T>
 void forward(const LogitRows& r, float* logp, double* lse) {
   const T* base = static_cast<const T*>(r.logits);
+  const auto row_lse = use_avx2() ? &avx2_entry::row_lse<T> : &baseline::row_lse<T>;
   at::parallel_for(0, r.rows, 1, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
       if (r.weights != nullptr && r.weights[i] == 0.0f) {
@@ -83,24 +51,24 @@ void forward(const LogitRows& r, float* logp, double* lse) {
 template <class T>
 void backward(T* base, int64_t rows, int64_t vocab, int64_t stride, const int64_t* targets, const double* lse,
               const float* grad) {
+  const auto row_grad = use_avx2() ? &avx2_entry::row_grad<T> : &baseline::row_grad<T>;
   at::parallel_for(0, rows, 1, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
       T* x = base + i * stride;
-      const float g = grad[i];
-      if (g == 0.0f) {
-        for (int64_t j = 0; j < vocab; ++j) store(x, j, 0.0f);
-        continue;
-      }
-      // lse = hi + lo in two floats: x - hi is exact when x is near hi (|logits| up to 1e4).
-      const float hi_ = static_cast<float>(lse[i]), lo_ = static_cast<float>(lse[i] - hi_), ng = -g;
-      const float xt = load(x, targets[i]);
-      for (int64_t j = 0; j < vocab; ++j) store(x, j, ng * exp_nonpos(std::min((load(x, j) - hi_) - lo_, 0.0f)));
-      store(x, targets[i], g * (1.0f - exp_nonpos(std::min((xt - hi_) - lo_, 0.0f))));
+      if (grad[i] == 0.0f) std::memset(x, 0, static_cast<size_t>(vocab) * sizeof(T));  // +0 in fp32 and bf16
+      else row_grad(x, vocab, targets[i], lse[i], grad[i]);
     }
   });
 }
 
 }  // namespace
+
+void token_logprobs_set_cpu_isa(CpuIsa isa) {
+  if (isa == CpuIsa::Avx2 && !__builtin_cpu_supports("avx2")) isa = CpuIsa::Baseline;
+  g_isa.store(static_cast<int>(isa));
+}
+
+const char* token_logprobs_cpu_isa() { return use_avx2() ? "avx2" : "baseline"; }
 
 void token_logprobs_forward_cpu(const LogitRows& r, float* logp, double* lse) {
   if (r.elem == Elem::F32) forward<float>(r, logp, lse);

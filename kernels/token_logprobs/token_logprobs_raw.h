@@ -27,6 +27,12 @@ void token_logprobs_forward_cpu(const LogitRows& r, float* logp, double* lse);
 void token_logprobs_backward_cpu(void* logits, Elem elem, int64_t rows, int64_t vocab, int64_t stride,
                                  const int64_t* targets, const double* lse, const float* grad);
 
+// Instruction set of the CPU row loops: AVX2 when the CPU has it (checked at run time), else the
+// baseline x86-64 ISA. Both give bitwise the same results; the override is for tests/benchmarks.
+enum class CpuIsa { Auto, Baseline, Avx2 };
+void token_logprobs_set_cpu_isa(CpuIsa isa);
+const char* token_logprobs_cpu_isa();  // the path in use: "avx2" or "baseline"
+
 // CUDA twins: device pointers, enqueued on `stream` (a cudaStream_t; null = default stream).
 void token_logprobs_forward_cuda(const LogitRows& r, float* logp, double* lse, void* stream);
 void token_logprobs_backward_cuda(void* logits, Elem elem, int64_t rows, int64_t vocab, int64_t stride,

@@ -1,6 +1,7 @@
 #include "train/preference_loss.h"
 
 #include "core/error.h"
+#include "kernels/preference_loss/preference_loss.h"
 
 namespace cf {
 
@@ -14,9 +15,17 @@ PreferenceLoss preference_loss_from_string(const std::string& s) {
 
 PreferenceOutput preference_loss(const torch::Tensor& policy_chosen, const torch::Tensor& policy_rejected,
                                  const torch::Tensor& ref_chosen, const torch::Tensor& ref_rejected,
-                                 const PreferenceParams& p) {
+                                 const PreferenceParams& p, bool fused) {
   namespace F = torch::nn::functional;
   const double b = p.beta, e = p.label_smoothing;
+  if (p.loss == PreferenceLoss::Robust && e >= 0.5) throw ConfigError("dpo.label_smoothing must be < 0.5 for the robust loss");
+  if (fused) {
+    const kernels::PrefLossType types[] = {kernels::PrefLossType::Sigmoid, kernels::PrefLossType::Ipo,
+                                           kernels::PrefLossType::Hinge, kernels::PrefLossType::Robust};
+    auto o = kernels::preference_loss(policy_chosen, policy_rejected, ref_chosen, ref_rejected,
+                                      {types[static_cast<int>(p.loss)], b, e, 0.0});
+    return {o.losses, o.reward_chosen, o.reward_rejected};
+  }
   auto m = (policy_chosen - ref_chosen) - (policy_rejected - ref_rejected);
   auto z = b * m;
   PreferenceOutput out;
@@ -31,7 +40,6 @@ PreferenceOutput preference_loss(const torch::Tensor& policy_chosen, const torch
       out.losses = torch::relu(1.0 - z);
       break;
     case PreferenceLoss::Robust:
-      if (e >= 0.5) throw ConfigError("dpo.label_smoothing must be < 0.5 for the robust loss");
       out.losses = (-(1 - e) * F::logsigmoid(z) + e * F::logsigmoid(-z)) / (1 - 2 * e);
       break;
   }

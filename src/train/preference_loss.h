@@ -7,6 +7,8 @@
 //   hinge    relu(1 - z)                         (SLiC-style)
 //   robust   ((1-e)(-logsigmoid(z)) - e(-logsigmoid(-z))) / (1 - 2e)   (rDPO, e < 1/2)
 // Implicit rewards: beta (logp - ref) per sequence.
+// The trainer's path is the fused kernel (kernels/preference_loss: forward and backward in one
+// pass each, in double); fused = false is the LibTorch composition it replaced (tests compare them).
 #pragma once
 #include <string>
 
@@ -32,6 +34,6 @@ struct PreferenceOutput {
 // All inputs [B], same dtype; policy_* carry gradients, ref_* are constants.
 PreferenceOutput preference_loss(const torch::Tensor& policy_chosen, const torch::Tensor& policy_rejected,
                                  const torch::Tensor& ref_chosen, const torch::Tensor& ref_rejected,
-                                 const PreferenceParams& p);
+                                 const PreferenceParams& p, bool fused = true);
 
 }  // namespace cf

@@ -2,13 +2,18 @@
 
 #include <algorithm>
 
+#include "kernels/token_logprobs/token_logprobs.h"
+
 namespace cf {
 
-SequenceLogps sequence_logps(Vlm& model, const Batch& b, torch::ScalarType dtype) {
+SequenceLogps sequence_logps(Vlm& model, const Batch& b, torch::ScalarType dtype, bool fused) {
   auto hidden = model->forward_hidden(b.input_ids, b.images.to(dtype));
   auto logits = model->lm()->logits(hidden.slice(1, 0, hidden.size(1) - 1));  // predicts tokens 1..T-1
-  auto logp = torch::log_softmax(logits.to(torch::kFloat), -1);
-  auto picked = logp.gather(-1, b.targets.unsqueeze(-1)).squeeze(-1) * b.weights;  // [B, T-1]
+  // The logits are a matmul's output that nothing else reads: the fused op may overwrite them
+  // with their gradient. Rows outside the answer (weight 0) are skipped (log-prob 0).
+  auto logp = fused ? kernels::token_logprobs(logits, b.targets, b.weights)
+                    : torch::log_softmax(logits.to(torch::kFloat), -1).gather(-1, b.targets.unsqueeze(-1)).squeeze(-1);
+  auto picked = logp * b.weights;  // [B, T-1]
   SequenceLogps out;
   out.logps = picked.sum(1);
   out.nll = -out.logps.sum();

@@ -1,7 +1,9 @@
 // Per-sequence log-probabilities: the sum over answer tokens (weights == 1) of log p(token) in
 // fp32, from one forward pass of a collated batch. The policy in preference training and the
 // reference scoring in cf-generate call this same function, so at the start of a round the
-// implicit rewards are zero.
+// implicit rewards are zero. The log-probs come from the fused token op (kernels/token_logprobs:
+// online log-sum-exp, backward in place into the logits); fused = false is the LibTorch
+// log_softmax + gather it replaced (tests compare them).
 #pragma once
 #include <utility>
 #include <vector>
@@ -20,7 +22,7 @@ struct SequenceLogps {
 };
 
 // Runs the model on `b` (images cast to `dtype`). Differentiable unless called under NoGradGuard.
-SequenceLogps sequence_logps(Vlm& model, const Batch& b, torch::ScalarType dtype);
+SequenceLogps sequence_logps(Vlm& model, const Batch& b, torch::ScalarType dtype, bool fused = true);
 
 // Reference scoring of pairs, batched like preference_step (micro_batch pairs per forward:
 // chosen rows, then rejected rows): {sum log p(chosen answer), sum log p(rejected answer)}.
