@@ -217,6 +217,6 @@ fi
 printf '%s\n' "${SUMMARY[@]+"${SUMMARY[@]}"}"
 if [ "${#IDS[@]}" -eq 0 ]; then
   echo "nothing to submit: every stage is complete"
-else
+elif [ -z "${CF_INLINE_DIR:-}" ]; then  # (with slurm/lib/sbatch_inline.sh the jobs have run)
   echo "status: squeue -r -j $(IFS=,; echo "${IDS[*]}")    or    $(quote "$SLURM_DIR/status.sh" "$WORK")"
 fi

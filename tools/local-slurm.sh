@@ -6,7 +6,8 @@
 #   tools/local-slurm.sh down [DIR]   cancel all jobs, stop the daemons, delete DIR
 #   tools/local-slurm.sh status [DIR]
 # The node offers CF_SLURM_CPUS CPUs (default: max(4, cores); more than the cores is allowed,
-# tasks then share them) and no GPUs. Ports are picked free at start.
+# tasks then share them) and no GPUs. Ports are picked free at start. `up` exits 77 when no
+# cluster can be made here (not root, Slurm or munge not installed): tests then skip.
 set -euo pipefail
 cmd=${1:-}
 DIR=$(realpath -m -- "${2:-/tmp/cf-local-slurm}")
@@ -45,11 +46,11 @@ free_port() {
 }
 
 up() {
-  [ "$(id -u)" = 0 ] || { echo "local-slurm: needs root (slurmd runs jobs as their user)" >&2; exit 2; }
+  [ "$(id -u)" = 0 ] || { echo "local-slurm: needs root (slurmd runs jobs as their user)" >&2; exit 77; }
   local b
   for b in munged slurmctld slurmd sbatch; do
     command -v "$b" > /dev/null || [ -x "/usr/sbin/$b" ] ||
-      { echo "local-slurm: $b not found: apt-get install slurm-wlm munge" >&2; exit 2; }
+      { echo "local-slurm: $b not found: apt-get install slurm-wlm munge" >&2; exit 77; }
   done
   if [ -s "$DIR/slurmctld.pid" ] && kill -0 "$(cat "$DIR/slurmctld.pid")" 2>/dev/null; then
     echo "local-slurm: already running in $DIR" >&2
@@ -125,5 +126,5 @@ case $cmd in
   up) up ;;
   down) down ;;
   status) [ -f "$CONF" ] && sinfo && squeue -r -t all ;;
-  *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -9,6 +9,8 @@
 #                checkpoints at its next step boundary and exits 75; then, and after a crash,
 #                the job requeues itself (scontrol requeue) until it was restarted N times.
 #                Exit 2 (configuration error) never requeues.
+# CF_MPIRUN_NP, when set, is mpirun's -np (slurm/lib/sbatch_inline.sh sets it from --ntasks;
+# inside a Slurm allocation mpirun takes the task count from Slurm).
 
 cf_log() { echo "[cf-slurm $(date +%H:%M:%S) job ${SLURM_JOB_ID:-?}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID}] $*" >&2; }
 
@@ -44,7 +46,7 @@ cf_stage() {
   fi
   case $launcher in
     srun) cmd=(srun --mpi="$mpi" --kill-on-bad-exit=1 "${cmd[@]}") ;;
-    mpirun) cmd=(mpirun --bind-to none "${cmd[@]}") ;;
+    mpirun) cmd=(mpirun --bind-to none ${CF_MPIRUN_NP:+-np "$CF_MPIRUN_NP"} "${cmd[@]}") ;;
     none) ;;
     *) cf_log "launcher must be srun, mpirun or none, not '$launcher'"; return 2 ;;
   esac

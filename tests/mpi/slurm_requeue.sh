@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Training jobs under Slurm (slurm/sft.sbatch on a real local cluster, tools/local-slurm.sh):
-#  1. USR2 to the batch script (what --signal=B:USR2@lead sends before the time limit, here via
-#     scancel --signal=USR2 --batch) is passed to the 2-rank cf-train step, which checkpoints
-#     and exits 75; the job requeues itself, resumes from the checkpoint and finishes with the
-#     same weights as an uninterrupted run;
+#  1. a real time limit: a 2-rank cf-train job submitted with --time=1 (Slurm's minimum, 60 s)
+#     and --signal=B:USR2@45. slurmctld sends the signal itself, at its first time-limit check
+#     after the job started (it checks every 30 s, PERIODIC_TIMEOUT, which slurm.conf cannot
+#     change), so the job is started 15 s before a check (from slurmctld's BOOT_TIME): the signal
+#     arrives ~15 s into the run, long before the limit. The batch script passes it to the step,
+#     cf-train checkpoints at its next step boundary and exits 75, the job requeues itself,
+#     resumes from the checkpoint and finishes with bitwise the weights of an uninterrupted run.
+#     The test sends no signal itself;
 #  2. a step that keeps crashing is requeued at most --max-restarts times, then the job fails
 #     and its dependent job is cancelled;
 #  3. a configuration error (exit 2) is not requeued.
+# Exit 77 (skipped) when no local cluster can be started (no root, Slurm or munge not installed).
 source "$(dirname "$0")/common.sh"
 chmod 755 "$SCRATCH"
 CLUSTER="$SCRATCH/cluster"
 trap '"$SRC/tools/local-slurm.sh" down "$CLUSTER"; rm -rf "$SCRATCH"' EXIT
-eval "$("$SRC/tools/local-slurm.sh" up "$CLUSTER")"
+up=$("$SRC/tools/local-slurm.sh" up "$CLUSTER") || { rc=$?; [ "$rc" != 77 ] || echo "SKIP: no local Slurm cluster"; exit "$rc"; }
+eval "$up"
 state() { squeue -h -r -t all -j "$1" -o '%T' | sort -u | paste -sd, -; }
 restarts() { scontrol show job -o "$1" | grep -o 'Restarts=[0-9]*' | cut -d= -f2; }
 wait_done() {  # wait_done JOB SECONDS: until the job has ended
@@ -23,32 +29,43 @@ wait_done() {  # wait_done JOB SECONDS: until the job has ended
   echo "job $1 still $(state "$1") after $2 s"; return 1
 }
 submit() { sbatch --parsable --chdir="$SRC" --time=10 --cpus-per-task=1 "$@"; }
+seconds() { date -d "$1" +%s; }  # a log's HH:MM:SS -> epoch seconds (today)
 
-# 1. USR2 -> checkpoint, exit 75, requeue, resume, finish.
+# 1. Time limit -> USR2 from slurmctld -> checkpoint, exit 75, requeue, resume, finish.
+# 96 samples, global batch 8, 2 epochs: 24 steps of ~0.82 s (0.75 s delay), ~20 s of training.
+# The signal comes ~15 s after the start, after 14-17 steps (1-3 s go to start-up). The job
+# restarts ~15 s after the requeue, so ~15 s before the next check, and the restarted run
+# needs 7-10 s for the other 7-10 steps: a few seconds of slack on either side.
 TOK="$SCRATCH/tokens"
-"$BUILD/tests/cf-test-tokens" "$TOK" 64 --image-tokens 16 --vocab 256 > /dev/null
+"$BUILD/tests/cf-test-tokens" "$TOK" 96 --image-tokens 16 --vocab 256 > /dev/null
+train=(--set "io.input=$TOK" --set "model.preset=$SRC/tests/data/micro.toml" --set train.global_batch=8
+       --set train.micro_batch=2 --set train.epochs=2 --set checkpoint.every_steps=0 --set run.threads=1)
+# The same training without interruption (outside Slurm), for the weights.
+run_np 2 cf-train "${train[@]}" --set "io.output=$SCRATCH/uninterrupted" > "$SCRATCH/uninterrupted.log" 2>&1 ||
+  { cat "$SCRATCH/uninterrupted.log"; echo "the uninterrupted cf-train run failed"; exit 1; }
+# slurmctld tests time limits every 30 s from its start: start the job 15 s before a test.
+boot=$(seconds "$(scontrol show config | awk '$1 == "BOOT_TIME" {print $3}')")
+phase=$(( ($(date +%s) - boot) % 30 ))
+sleep $(( phase < 15 ? 15 - phase : 45 - phase ))
 OUT="$SCRATCH/sft out"
-job=$(submit --ntasks=2 --output="$SCRATCH/sft.log" "$SRC/slurm/sft.sbatch" "$SRC/slurm" --max-restarts 2 -- \
-  "$BUILD/jobs/cf-train" --set "io.input=$TOK" --set "io.output=$OUT" --set "model.preset=$SRC/tests/data/micro.toml" \
-  --set train.global_batch=8 --set train.micro_batch=2 --set train.epochs=2 --set checkpoint.every_steps=0 \
-  --set run.threads=1 --set debug.step_delay_ms=300)
-for _ in $(seq 1 120); do grep -q "step 3/16" "$SCRATCH/sft.log" 2>/dev/null && break; sleep 0.5; done
-grep -q "step 3/16" "$SCRATCH/sft.log" || { cat "$SCRATCH/sft.log"; exit 1; }
-scancel --signal=USR2 --batch "$job"
-wait_done "$job" 90
-cat "$SCRATCH/sft.log" | grep -E 'cf-slurm|resumed|"stage"'
+job=$(submit --ntasks=2 --time=1 --signal=B:USR2@45 --output="$SCRATCH/sft.log" "$SRC/slurm/sft.sbatch" "$SRC/slurm" \
+  --max-restarts 3 -- "$BUILD/jobs/cf-train" "${train[@]}" --set "io.output=$OUT" --set debug.step_delay_ms=750)
+wait_done "$job" 170
+grep -E 'cf-slurm|resumed|stop signal|"stage"' "$SCRATCH/sft.log"
 [ "$(state "$job")" = COMPLETED ] || { echo "sft job: $(state "$job")"; cat "$SCRATCH/sft.log"; exit 1; }
-[ "$(restarts "$job")" = 1 ] || { echo "restarts: $(restarts "$job"), want 1"; exit 1; }
+n=$(restarts "$job")
+# 1 on a quiet machine; a slow restart may be signalled once more (each run still progresses).
+[ "$n" -ge 1 ] && [ "$n" -le 2 ] || { echo "restarts: $n, want 1 (or 2 under load)"; exit 1; }
+t_start=$(seconds "$(grep -m1 -o '[0-9:]\{8\} job [0-9]*\] start (restart 0)' "$SCRATCH/sft.log" | cut -d' ' -f1)")
+t_signal=$(seconds "$(grep -m1 -o '[0-9:]\{8\} job [0-9]*\] USR2: asking' "$SCRATCH/sft.log" | cut -d' ' -f1)")
+echo "slurmctld signalled $((t_signal - t_start)) s after the start (time limit 60 s, lead 45 s)"
+[ $((t_signal - t_start)) -ge 1 ] && [ $((t_signal - t_start)) -lt 45 ]
 grep -q "step exited 75 after USR2" "$SCRATCH/sft.log"
-grep -q "resumed from .*step-0000000[3-9] at step [3-9]" "$SCRATCH/sft.log"
-grep -q '"final_step":16' "$SCRATCH/sft.log"
-[ -s "$OUT/model.safetensors" ]
-# The same training without interruption (outside Slurm) ends with bitwise the same weights.
-run_np 2 cf-train --set "io.input=$TOK" --set "io.output=$SCRATCH/uninterrupted" \
-  --set "model.preset=$SRC/tests/data/micro.toml" --set train.global_batch=8 --set train.micro_batch=2 \
-  --set train.epochs=2 --set checkpoint.every_steps=0 --set run.threads=1 > /dev/null 2>&1
+! grep -q "TIME LIMIT" "$SCRATCH/sft.log" || { echo "the job reached its time limit"; exit 1; }
+grep -q "resumed from .*step-0*[1-9][0-9]* at step [1-9]" "$SCRATCH/sft.log"
+grep -q '"final_step":24' "$SCRATCH/sft.log"
 cmp "$OUT/model.safetensors" "$SCRATCH/uninterrupted/model.safetensors"
-echo "USR2: checkpointed, requeued, resumed and finished with the uninterrupted run's weights"
+echo "time limit: signalled by Slurm, checkpointed, requeued $n time(s), finished with the uninterrupted run's weights"
 
 # 2. A crashing step: requeued once (--max-restarts 1), then the job fails; its dependent is cancelled.
 crash=$(submit --ntasks=1 --output="$SCRATCH/crash.log" "$SRC/slurm/sft.sbatch" "$SRC/slurm" --max-restarts 1 -- \
