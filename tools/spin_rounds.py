@@ -12,8 +12,21 @@ Round i = 1..rounds.count:
                -> WORK/round_i/train  (model_i = its model.safetensors)
 model_0 = rounds.init. Every executable resumes, so re-running the script after a kill continues
 where it stopped; a round whose model.safetensors exists is skipped. Stdlib only (tomllib).
+
+With rounds.recaption (iterative synthetic data, off by default), rounds i >= rounds.recaption_from
+first make new positives with model_{i-1} (Model^i of OpenDriver) and use them as the prompts:
+  cf-caption   caption.backend = model, caption.model = model_{i-1}, caption.tokenizer = recaption.tokens
+               (its prompts.json), io.input/regions/images = recaption.retrieve/segment/ingest
+               -> WORK/round_i/caption
+  cf-qa        -> WORK/round_i/qa
+  cf-merge     merge.eval_size = 0 -> WORK/round_i/dataset
+  cf-tokenizer tokenizer.model_path = recaption.tokens/tokenizer/tokenizer.model (encode, no
+               retraining), tokenizer.splits = ["train"] -> WORK/round_i/tokens
+  cf-generate  io.input = WORK/round_i/tokens/train (instead of rounds.prompts)
+[caption], [qa], [merge] and [tokenizer] keys are passed as --set <section>.<key> to those steps.
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -53,14 +66,60 @@ def sets(pairs):
     return out
 
 
+def passed(cfg, section):
+    """[section] keys of the round config as (section.key, value) pairs."""
+    return [(f"{section}.{k}", v) for k, v in cfg.get(section, {}).items()]
+
+
+def recaption_commands(cfg, i, prev_model, job):
+    """Model^i's new positives for round i: cf-caption (backend model) -> cf-qa -> cf-merge ->
+    cf-tokenizer with the SFT tokenizer. Returns (commands, the tokenized train split)."""
+    r, rc = cfg["rounds"], cfg.get("recaption", {})
+    missing = [k for k in ("retrieve", "segment", "ingest", "tokens") if k not in rc]
+    if missing:
+        sys.exit(f"rounds.recaption needs recaption.{', recaption.'.join(missing)} (the SFT data's stage outputs)")
+    if r.get("use_previous", False) or r.get("regenerate_fraction", 1.0) < 1.0:
+        sys.exit("rounds.recaption makes new prompts every round: it cannot be combined with rounds.use_previous "
+                 "or rounds.regenerate_fraction < 1 (they reuse the previous round's prompts)")
+    d = os.path.join(r["work"], f"round_{i}")
+    cap, qa, data, toks = (os.path.join(d, n) for n in ("caption", "qa", "dataset", "tokens"))
+    caption = [("io.input", rc["retrieve"]), ("io.regions", rc["segment"]), ("io.images", rc["ingest"]),
+               ("io.output", cap), ("caption.backend", "model"), ("caption.model", prev_model),
+               ("caption.tokenizer", rc["tokens"]), ("model.preset", r["preset"]),
+               ("caption.model_seed", r.get("seed", 0) + i)] + passed(cfg, "caption")
+    qa_set = [("io.input", cap), ("io.retrieve", rc["retrieve"]), ("io.output", qa)] + passed(cfg, "qa")
+    merge = [("io.input", qa), ("io.caption", cap), ("io.images", rc["ingest"]), ("io.retrieve", rc["retrieve"]),
+             ("io.regions", rc["segment"]), ("io.output", data), ("merge.eval_size", 0)] + passed(cfg, "merge")
+    tok = [("io.input", data), ("io.output", toks),
+           ("tokenizer.model_path", os.path.join(rc["tokens"], "tokenizer", "tokenizer.model")),
+           ("tokenizer.splits", '["train"]')]
+    vocab = os.path.join(rc["tokens"], "tokenizer", "vocab.json")
+    if os.path.exists(vocab):  # the SFT tokenizer's settings, so the ids mean the same
+        with open(vocab) as f:
+            v = json.load(f)
+        tok += [("tokenizer.image_tokens", v["image_tokens_per_image"]),
+                ("tokenizer.image_token_id", v["special"]["image"])]
+    tok += passed(cfg, "tokenizer")
+    return ([job("cf-caption", caption), job("cf-qa", qa_set), job("cf-merge", merge), job("cf-tokenizer", tok)],
+            os.path.join(toks, "train"))
+
+
 def round_commands(cfg, i, build):
+    """The commands of round i, in order, and the round's output directory (model_i)."""
     r = cfg["rounds"]
     work = r["work"]
     prev_model = r["init"] if i == 1 else os.path.join(work, f"round_{i - 1}", "train")
     pairs = os.path.join(work, f"round_{i}", "pairs")
     out = os.path.join(work, f"round_{i}", "train")
     mpi = ["mpirun", "-np", str(r.get("ranks", 1)), "--oversubscribe", "--bind-to", "none"]
-    gen = [("io.input", r["prompts"]), ("io.output", pairs), ("generate.checkpoint", prev_model),
+
+    def job(name, pairs_):
+        return [*mpi, os.path.join(build, "jobs", name), *sets(pairs_)]
+
+    steps, prompts = [], r["prompts"]
+    if r.get("recaption", False) and i >= int(r.get("recaption_from", 2)):
+        steps, prompts = recaption_commands(cfg, i, prev_model, job)
+    gen = [("io.input", prompts), ("io.output", pairs), ("generate.checkpoint", prev_model),
            ("model.preset", r["preset"]), ("generate.round", i), ("generate.seed", r.get("seed", 0) + i),
            ("generate.model_tag", f"model_{i - 1}")]
     gen += [(f"generate.{k}", v) for k, v in cfg.get("generate", {}).items()]
@@ -79,8 +138,7 @@ def round_commands(cfg, i, build):
             if unknown:
                 sys.exit(f"rounds.override for round {i}: unknown keys {sorted(unknown)} (lr, beta, epochs)")
             train += [(names[k], v) for k, v in o.items() if k in names]
-    return ([*mpi, os.path.join(build, "jobs", "cf-generate"), *sets(gen)],
-            [*mpi, os.path.join(build, "jobs", "cf-train"), *sets(train)], out)
+    return [*steps, job("cf-generate", gen), job("cf-train", train)], out
 
 
 def main():
@@ -92,14 +150,14 @@ def main():
     a = ap.parse_args()
     cfg = load_config(a.config, a.sets)
     for i in range(1, int(cfg["rounds"]["count"]) + 1):
-        gen, train, out = round_commands(cfg, i, a.build)
+        commands, out = round_commands(cfg, i, a.build)
         if a.dry_run:
-            print(f"# round {i}\n" + " ".join(gen) + "\n" + " ".join(train))
+            print(f"# round {i}\n" + "\n".join(" ".join(c) for c in commands))
             continue
         if os.path.exists(os.path.join(out, "model.safetensors")):
             print(f"round {i}: done ({out})", file=sys.stderr)
             continue
-        for cmd in (gen, train):
+        for cmd in commands:
             print(f"round {i}: {os.path.basename(cmd[6])}", file=sys.stderr)
             rc = subprocess.call(cmd)
             if rc != 0:

@@ -150,6 +150,8 @@ StageCounts run_tokenizer(JobContext& ctx) {
   const SpmModel model = SpmModel::load(tok_dir + "/tokenizer.model");
   const Vocab vocab = Vocab::load(tok_dir + "/vocab.json");
   const std::string model_sha = vocab.info.value("model_sha256", "");
+  const Encoder encode = [&model](const std::string& t) { return model.encode(t); };
+  if (mpi.is_root()) write_caption_prompts(tok_dir, encode, vocab);  // for cf-caption --backend model
   if (mpi.is_root())
     spdlog::info("tokenizer {}: {} pieces, <image> = {}", ready ? "reused" : "built", vocab.size(),
                  vocab.special().image);
@@ -186,7 +188,6 @@ StageCounts run_tokenizer(JobContext& ctx) {
 
   // 3. Encode.
   Progress progress(mpi, "tokenizer", mpi.allreduce_sum(todo_items));
-  const Encoder encode = [&model](const std::string& t) { return model.encode(t); };
   EncodeOptions eo;
   eo.image_tokens = vocab.image_tokens_per_image;
   eo.max_length = c.get_int("tokenizer.max_length");

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "tokenize/caption_prompts.h"
 #include "tokenize/chat_template.h"
 
 namespace fs = std::filesystem;
@@ -96,6 +97,15 @@ Vocab build_tokenizer_dir(const std::string& dir, const TokenizerSettings& s, co
   write_atomic(fs::path(dir) / "tokenizer.model", model);
   write_atomic(fs::path(dir) / "vocab.json", v.to_json().dump(1) + "\n");
   return v;
+}
+
+void write_caption_prompts(const std::string& dir, const Encoder& encode, const Vocab& vocab) {
+  const std::string text = caption_prompts_json(encode, vocab).dump() + "\n";
+  const fs::path path = fs::path(dir) / kCaptionPromptsFile;
+  std::ifstream old(path, std::ios::binary);
+  std::ostringstream buf;
+  if (old) buf << old.rdbuf();
+  if (!old || buf.str() != text) write_atomic(path, text);
 }
 
 }  // namespace cf::tokenize

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tokenize/chat_template.h"
 #include "tokenize/spm.h"
 #include "tokenize/vocab.h"
 
@@ -28,5 +29,9 @@ bool tokenizer_ready(const std::string& dir, const std::string& key);
 // writes both files atomically. Throws ConfigError for a user model that does not fit.
 Vocab build_tokenizer_dir(const std::string& dir, const TokenizerSettings& s, const std::string& key,
                           const std::function<std::vector<std::string>()>& collect_text);
+
+// Writes <dir>/prompts.json (tokenize/caption_prompts.h: the caption prompts of cf-caption's
+// model backend as ids), atomically, unless the same document is already there.
+void write_caption_prompts(const std::string& dir, const Encoder& encode, const Vocab& vocab);
 
 }  // namespace cf::tokenize

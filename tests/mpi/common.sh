@@ -12,3 +12,22 @@ run_np() {  # run_np N cf-stage args...
   local n=$1; shift
   mpirun -np "$n" --oversubscribe --bind-to none "$BUILD/jobs/$@"
 }
+# kill_midway EXE OUT ARGS...: runs `run_np 2 EXE ARGS... --set io.output=OUT` in the background,
+# kills one rank process with kill -9 once OUT holds a finished shard, and checks that the run
+# fails. The caller then re-runs it to resume.
+kill_midway() {
+  local exe=$1 out=$2 n=0 victim mpirun
+  shift 2
+  run_np 2 "$exe" "$@" --set "io.output=$out" > /dev/null 2>&1 &
+  mpirun=$!
+  for _ in $(seq 1 400); do
+    n=$(ls "$out" 2>/dev/null | grep -c '^shard-.*\.h5$' || true)
+    [ "$n" -ge 1 ] && break
+    sleep 0.05
+  done
+  victim=$(pgrep -f "$exe.*io.output=$out" | grep -v "^$mpirun$" | tail -1)
+  [ -n "$victim" ] || { echo "kill_midway: no rank of $exe to kill"; exit 1; }
+  echo "$n shard(s) done; kill -9 rank process $victim of $exe"
+  kill -9 "$victim"
+  if wait "$mpirun"; then echo "kill_midway: the killed $exe run should not succeed"; exit 1; fi
+}

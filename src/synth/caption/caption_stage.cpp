@@ -7,6 +7,7 @@
 #include "net/net_config.h"
 #include "net/openai_client.h"
 #include "synth/caption/image_attributes.h"
+#include "synth/caption/model_caption.h"
 #include "synth/caption/openai_caption.h"
 #include "synth/caption/scene_text.h"
 #include "synth/common/shard_map.h"
@@ -87,7 +88,7 @@ void declare_caption_config(ConfigSchema& c) {
   c.add_string("io.regions", "work/segment", "cf-segment output (region boxes), joined by item_id");
   c.add_string("io.images", "work/ingest", "cf-ingest output (pixels, clip membership), joined by item_id");
   c.add_string("caption.backend", "structured",
-               "structured (built-in), openai (OpenAI-compatible server), model (own VLM; not built yet)",
+               "structured (built-in), openai (OpenAI-compatible server), model (our VLM checkpoint: Model^i)",
                {"structured", "openai", "model"});
   c.add_int("caption.max_objects", 12, "Recognised regions a caption mentions at most", 0, 1000);
   c.add_int("caption.max_description_chars", 300, "Characters of each retrieved description used", 0, 100000);
@@ -99,16 +100,16 @@ void declare_caption_config(ConfigSchema& c) {
   c.add_string("caption.prompt_raw", "", "openai: raw-caption prompt file; empty = shipped configs/prompts/caption_raw.txt");
   c.add_string("caption.prompt_refine", "", "openai: refinement prompt file; empty = shipped configs/prompts/caption_refine.txt");
   net::declare_net_config(c);
+  declare_model_caption_config(c);
   c.add_int("debug.item_delay_ms", 0, "Sleep per item (tests use it to kill a run midway)", 0, 60000);
 }
 
 StageCounts run_caption(JobContext& ctx) {
   const Config& c = ctx.config;
   const std::string backend = c.get_string("caption.backend");
-  if (backend == "model")
-    throw ConfigError("caption.backend = \"model\" is not built yet: needs the trainer issue (our own VLM "
-                      "checkpoint and generation); use \"structured\" or \"openai\"");
   std::unique_ptr<net::OpenAiClient> client;
+  std::unique_ptr<ModelCaptioner> captioner;
+  if (backend == "model") captioner = make_model_captioner(c, job_threads(ctx));
   CaptionPrompts prompts;
   if (backend == "openai") {
     client = std::make_unique<net::OpenAiClient>(net::read_net_options(c));
@@ -147,6 +148,21 @@ StageCounts run_caption(JobContext& ctx) {
       }
     });
     reasons = local;
+    if (backend == "model") {  // raw caption by the model, refined as the structured backend does
+      std::vector<size_t> todo;
+      std::vector<const std::string*> jpegs;
+      for (size_t i = 0; i < items.size(); ++i)
+        if (reasons[i].empty()) { todo.push_back(i); jpegs.push_back(items[i].image); }
+      const auto got = captioner->caption(jpegs, in.index);
+      for (size_t k = 0; k < todo.size(); ++k) {
+        Row& r = rows[todo[k]];
+        if (!got[k].error.empty()) { reasons[todo[k]] = got[k].error; continue; }
+        r.raw = got[k].text;
+        r.fine = fine_caption(r.raw, objects[todo[k]], max_desc);
+        r.prompt_tokens = got[k].prompt_tokens;
+        r.completion_tokens = got[k].completion_tokens;
+      }
+    }
     if (backend == "openai") {
       std::vector<size_t> todo;
       std::vector<net::ChatRequest> reqs;

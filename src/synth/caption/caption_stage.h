@@ -3,7 +3,8 @@
 // Backends: "structured" (built-in: counts, positions and image attributes, refined with the
 // retrieved descriptions by a template), "openai" (an OpenAI-compatible server: raw caption
 // from the image, then refinement with the descriptions; prompts in configs/prompts/), and
-// "model" (our own VLM checkpoint: not built yet, refused at startup).
+// "model" (our own VLM checkpoint, Model^i of the iterative loop: raw caption generated from
+// prompt ids of cf-tokenizer's prompts.json, refined like "structured"; model_caption.h).
 #pragma once
 #include "job/job.h"
 

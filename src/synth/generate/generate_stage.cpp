@@ -44,7 +44,7 @@ void declare_generate_config(ConfigSchema& c) {
   c.add_int("debug.item_delay_ms", 0, "Sleep per sample (tests use it to kill a run midway)", 0, 60000);
 }
 
-std::string resolve_checkpoint(const std::string& path) {
+std::string resolve_checkpoint(const std::string& path, const std::string& key) {
   const fs::path p(path);
   if (fs::is_regular_file(p)) return path;
   if (fs::is_regular_file(p / "model.safetensors")) return (p / "model.safetensors").string();
@@ -52,7 +52,7 @@ std::string resolve_checkpoint(const std::string& path) {
   std::string step;
   if (latest >> step && fs::is_regular_file(p / "checkpoints" / step / "model.safetensors"))
     return (p / "checkpoints" / step / "model.safetensors").string();
-  throw ConfigError("generate.checkpoint '" + path + "': no .safetensors file, model.safetensors or "
+  throw ConfigError(key + " '" + path + "': no .safetensors file, model.safetensors or "
                     "checkpoints/latest with a model.safetensors there");
 }
 

@@ -15,7 +15,7 @@ StageCounts run_generate(JobContext& ctx);
 
 // The weights file of generate.checkpoint: a .safetensors file, a cf-train output directory
 // (its model.safetensors, else checkpoints/latest), or a checkpoint step directory.
-// Throws ConfigError naming what was looked for.
-std::string resolve_checkpoint(const std::string& path);
+// Throws ConfigError naming `key` and what was looked for.
+std::string resolve_checkpoint(const std::string& path, const std::string& key = "generate.checkpoint");
 
 }  // namespace cf::synth
