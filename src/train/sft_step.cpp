@@ -1,8 +1,18 @@
 #include "train/sft_step.h"
 
-#include "train/batch.h"
-
 namespace cf {
+
+torch::Tensor sft_nll_sum(Vlm& model, const Batch& b, torch::ScalarType dtype) {
+  auto hidden = model->forward_hidden(b.input_ids, b.images.to(dtype));  // [B, T, D]
+  const int64_t t = hidden.size(1), d = hidden.size(2);
+  // Answer positions of the [B, T-1] targets; position (i, j) predicts token j + 1 and reads
+  // hidden row i * T + j.
+  auto w = b.weights.reshape({-1});
+  auto pos = w.nonzero().reshape({-1});
+  auto rows = pos + torch::div(pos, t - 1, "floor");
+  auto logits = model->lm()->logits(hidden.reshape({-1, d}).index_select(0, rows));  // [answers, V]
+  return token_nll_sum(logits, b.targets.reshape({-1}).index_select(0, pos), w.index_select(0, pos));
+}
 
 StepResult sft_step(Vlm& model, Zero2& zero, Communicator& comm, TokenDataset& data,
                     const std::vector<int64_t>& global_batch, const StepSetup& s, const AdamWParams& h) {
@@ -24,9 +34,7 @@ StepResult sft_step(Vlm& model, Zero2& zero, Communicator& comm, TokenDataset& d
   zero.zero_grad();
   double loss_sum = 0;
   for (auto& b : mine) {
-    auto hidden = model->forward_hidden(b.input_ids, b.images.to(s.dtype));
-    auto logits = model->lm()->logits(hidden.slice(1, 0, hidden.size(1) - 1));  // predicts tokens 1..T-1
-    auto nll = token_nll_sum(logits, b.targets, b.weights);
+    auto nll = sft_nll_sum(model, b, s.dtype);
     (nll / norm_tokens).backward();
     zero.finish_backward();
     loss_sum += nll.item<double>();

@@ -6,6 +6,7 @@
 
 #include "dist/communicator.h"
 #include "model/modules.h"
+#include "train/batch.h"
 #include "train/token_data.h"
 #include "train/zero2.h"
 
@@ -22,6 +23,12 @@ struct StepResult {
   int64_t tokens = 0;         // non-pad tokens of the global batch
   int64_t local_samples = 0;  // samples this rank processed
 };
+
+// -sum over answer tokens of log p(target) for one micro-batch (fp32 scalar, differentiable):
+// forward_hidden, then the head and the fp32 log-softmax (kernels/token_logprobs) only at the
+// positions whose target has weight > 0, so no [B, T-1, V] logits. The same loss and gradients
+// as token_nll_sum(lm().logits(hidden[:, :-1]), targets, weights) (test_train_sft_loss).
+torch::Tensor sft_nll_sum(Vlm& model, const Batch& b, torch::ScalarType dtype);
 
 // `global_batch`: dataset indices of the step's samples, in order (same on every rank).
 StepResult sft_step(Vlm& model, Zero2& zero, Communicator& comm, TokenDataset& data,

@@ -41,24 +41,80 @@ Zero2::Zero2(FlatParams& params, Communicator& comm, int64_t bucket_elements, DT
     });
   }
   buckets_.back().hi = params.padded();
+  for (const auto& b : buckets_) max_bucket_ = std::max(max_bucket_, b.hi - b.lo);
+  if (comm.world() > 1) {
+    recv_ = torch::empty({std::max<int64_t>(1, std::min(max_bucket_, shard))}, reduce_type_);
+    shard_out_ = torch::empty({shard}, params.flat.options());
+  }
 }
 
 Zero2::~Zero2() = default;
 
+double sum_of_squares_f64(const torch::Tensor& x) {
+  TORCH_CHECK(x.is_contiguous() && (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kDouble),
+              "sum_of_squares_f64: contiguous fp32 or fp64 expected");
+  constexpr int64_t kChunk = int64_t{1} << 16;
+  const int64_t n = x.numel(), chunks = (n + kChunk - 1) / kChunk;
+  std::vector<double> part(static_cast<size_t>(chunks), 0.0);
+  auto run = [&](const auto* p) {
+    at::parallel_for(0, chunks, 1, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c) {
+        double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        const int64_t lo = c * kChunk, hi = std::min(n, lo + kChunk);
+        int64_t i = lo;
+        for (; i + 8 <= hi; i += 8)
+          for (int k = 0; k < 8; ++k) {
+            const double v = static_cast<double>(p[i + k]);
+            acc[k] += v * v;
+          }
+        for (; i < hi; ++i) acc[0] += static_cast<double>(p[i]) * static_cast<double>(p[i]);
+        part[static_cast<size_t>(c)] = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+      }
+    });
+  };
+  if (x.scalar_type() == torch::kFloat) run(x.data_ptr<float>());
+  else run(x.data_ptr<double>());
+  double sum = 0;
+  for (double v : part) sum += v;  // chunk order: the same for any thread count
+  return sum;
+}
+
 MemoryPlan Zero2::memory_plan() const {
   const int64_t psi = params_.numel(), n = comm_.world(), shard = params_.shard_size();
-  return {2 * params_.padded(), 4 * shard + 4 * (buckets_.empty() ? 0 : buckets_[0].hi - buckets_[0].lo),
-          12 * shard, 2 * psi + 14 * psi / n, 16 * psi};
+  const int64_t rb = reduce_type_ == torch::kDouble ? 8 : 4;
+  // world > 1: one bucket buffer (more only if several buckets are open at once), the receive
+  // buffer and the updated bf16 shard that is all-gathered.
+  const int64_t in_flight = n > 1 ? rb * (max_bucket_ + recv_.numel()) : 0;
+  return {2 * params_.padded() + (n > 1 ? 2 * shard : 0), rb * shard + in_flight, 12 * shard,
+          2 * psi + 14 * psi / n, 16 * psi};
 }
 
 void Zero2::zero_grad() { grad.zero_(); }
 
+torch::Tensor Zero2::acquire(int64_t n) {
+  torch::Tensor buf;
+  if (pool_.empty()) {
+    buf = torch::empty({max_bucket_}, reduce_type_);
+  } else {
+    buf = pool_.back();
+    pool_.pop_back();
+  }
+  buf.narrow(0, 0, n).zero_();
+  return buf;  // full pooled buffer; the bucket uses its first n elements
+}
+
 void Zero2::on_grad(size_t slot, const torch::Tensor& g) {
-  Bucket& b = buckets_[bucket_of_slot_[slot]];
-  if (!b.buffer.defined()) b.buffer = torch::zeros({b.hi - b.lo}, reduce_type_);
+  const size_t index = bucket_of_slot_[slot];
+  Bucket& b = buckets_[index];
   const auto& s = params_.slots[slot];
+  if (comm_.world() == 1) {  // the shard is the whole buffer: add in place, nothing to reduce
+    kernels::bucket_pack_add(grad, s.offset, g);
+    if (++b.ready == b.slots.size()) release(b);
+    return;
+  }
+  if (!b.buffer.defined()) b.buffer = acquire(b.hi - b.lo);
   kernels::bucket_pack_add(b.buffer, s.offset - b.lo, g);  // += in one pass, bf16 -> fp32/fp64 on the fly
-  if (++b.ready == b.slots.size()) reduce(b, static_cast<int64_t>(bucket_of_slot_[slot]));
+  if (++b.ready == b.slots.size()) reduce(b, static_cast<int64_t>(index));
 }
 
 void Zero2::reduce(Bucket& b, int64_t index) {
@@ -77,12 +133,16 @@ void Zero2::reduce(Bucket& b, int64_t index) {
     if (r == comm_.rank()) my_lo = lo;
   }
   const size_t mine = counts[static_cast<size_t>(comm_.rank())];
-  auto recv = torch::empty({static_cast<int64_t>(std::max<size_t>(mine, 1))}, reduce_type_);
-  comm_.reduce_scatter_sum(b.buffer.data_ptr(), recv.data_ptr(), counts, reduce_dtype_);
+  comm_.reduce_scatter_sum(b.buffer.data_ptr(), recv_.data_ptr(), counts, reduce_dtype_);
   if (mine > 0) {
     auto dst = grad.narrow(0, my_lo - shard_begin_, static_cast<int64_t>(mine));
-    kernels::bucket_unpack(recv, 0, dst, /*accumulate=*/true);
+    kernels::bucket_unpack(recv_, 0, dst, /*accumulate=*/true);
   }
+  release(b);
+}
+
+void Zero2::release(Bucket& b) {
+  if (b.buffer.defined()) pool_.push_back(std::move(b.buffer));
   b.buffer = torch::Tensor();
   b.ready = 0;
   for (size_t i : b.slots) params_.slots[i].param.mutable_grad() = torch::Tensor();  // full grads released
@@ -93,40 +153,45 @@ void Zero2::finish_backward() {
   for (size_t i = 0; i < buckets_.size(); ++i) {
     Bucket& b = buckets_[i];
     if (b.ready == 0 && !b.buffer.defined()) continue;
-    if (!b.buffer.defined()) b.buffer = torch::zeros({b.hi - b.lo}, reduce_type_);
+    if (comm_.world() == 1) {  // parameters that got no gradient count as zero
+      release(b);
+      continue;
+    }
+    if (!b.buffer.defined()) b.buffer = acquire(b.hi - b.lo);
     reduce(b, static_cast<int64_t>(i));  // parameters that got no gradient count as zero
   }
   for (auto& s : params_.slots) s.param.mutable_grad() = torch::Tensor();
 }
 
 double Zero2::global_grad_norm() {
-  double sq = grad.to(torch::kDouble).pow(2).sum().item<double>();
+  double sq = sum_of_squares_f64(grad);  // fp64 sums over fixed chunks, no fp64 copy of the shard
   comm_.all_reduce_sum(&sq, 1, DType::F64);
   return std::sqrt(sq);
 }
 
 void Zero2::step(const AdamWParams& h, float grad_scale) {
   ++steps_;
-  const torch::Tensor g = grad.to(torch::kFloat).contiguous();
+  const torch::Tensor g = grad.scalar_type() == torch::kFloat ? grad : kernels::convert(grad, torch::kFloat);
   // Padding stays zero: the tail beyond Psi never receives gradients, but decay could move it.
   const int64_t shard = params_.shard_size();
-  torch::Tensor mine;
+  const bool single = comm_.world() == 1;
+  // One rank: the shard is the whole flat buffer, updated in place. Else the updated shard is
+  // all-gathered from shard_out_ straight into the flat buffer (no temporary, no copy).
+  torch::Tensor out = single ? params_.flat.narrow(0, 0, shard) : shard_out_;
   if (params_.flat.scalar_type() == torch::kBFloat16) {
     // Fused AdamW (kernels/adamw): updates the fp32 master and writes the bf16 shard in one pass.
-    mine = torch::empty({shard}, params_.flat.options());
     auto decay = torch::from_blob(decay_.data(), {shard}, torch::kByte).to(master.device());
     kernels::adamw_step(master, exp_avg, exp_avg_sq, g, decay, {h.lr, h.beta1, h.beta2, h.eps, h.weight_decay}, steps_,
-                        grad_scale, mine);
+                        grad_scale, out);
   } else {
     adamw_step(master.data_ptr<float>(), exp_avg.data_ptr<float>(), exp_avg_sq.data_ptr<float>(),
                g.data_ptr<float>(), decay_.data(), static_cast<size_t>(master.numel()), h, steps_, grad_scale);
-    mine = master.to(params_.flat.scalar_type());
+    torch::NoGradGuard no_grad;
+    out.copy_(master);
   }
-  auto gathered = torch::empty({params_.padded()}, params_.flat.options());
+  if (single) return;
   const DType t = params_.flat.scalar_type() == torch::kBFloat16 ? DType::BF16 : DType::F32;
-  comm_.all_gather(mine.data_ptr(), gathered.data_ptr(), static_cast<size_t>(shard), t);
-  torch::NoGradGuard no_grad;
-  params_.flat.copy_(gathered);
+  comm_.all_gather(out.data_ptr(), params_.flat.data_ptr(), static_cast<size_t>(shard), t);
 }
 
 }  // namespace cf

@@ -1,7 +1,7 @@
 // ZeRO stage 2 over a Communicator. Each rank keeps:
 //   - the full bf16 parameters (FlatParams::flat, 2 bytes x Psi),
-//   - its 1/N shard of fp32 gradients, master weights and Adam moments (16/N bytes x Psi... see
-//     memory_plan), plus bucket buffers in flight.
+//   - its 1/N shard of fp32 gradients, master weights and Adam moments (16/N bytes x Psi, see
+//     memory_plan), plus pooled bucket buffers in flight (none with one rank).
 // During backward, gradient hooks copy each parameter's gradient into an fp32 bucket; when a
 // bucket is complete it is reduce-scattered (fp32 sums) straight into the owners' gradient
 // shards, and the full-size gradients of that bucket are released. step() clips by the global
@@ -24,6 +24,10 @@ struct MemoryPlan {
   int64_t zero2_formula_bytes;  // 2 Psi + 14 Psi / N
   int64_t plain_dp_bytes;       // 16 Psi
 };
+
+// Sum of squares in fp64 without an fp64 copy: fixed chunks summed in order, so the result does
+// not depend on the thread count. x: contiguous fp32 or fp64.
+double sum_of_squares_f64(const torch::Tensor& x);
 
 class Zero2 {
  public:
@@ -50,10 +54,20 @@ class Zero2 {
     int64_t lo = 0, hi = 0;   // flat range
     std::vector<size_t> slots;
     size_t ready = 0;
-    torch::Tensor buffer;     // fp32 [hi - lo], allocated when the first gradient arrives
+    torch::Tensor buffer;     // reduce dtype [hi - lo], from the pool when the first gradient arrives
   };
   void on_grad(size_t slot, const torch::Tensor& g);
   void reduce(Bucket& b, int64_t index);
+  void release(Bucket& b);  // bucket done: buffer back to the pool, full gradients freed
+  torch::Tensor acquire(int64_t n);  // a zeroed [n] view of a pooled buffer (no allocation after warm-up)
+
+  // Buffers are reused across buckets, micro-batches and steps: allocating them fresh made the
+  // kernel zero new pages every time (docs/benchmarks.md, Trainer). With one rank there are no
+  // buckets at all: gradients are added straight into `grad` (the same sums, bitwise).
+  std::vector<torch::Tensor> pool_;  // free buffers of max_bucket_ elements
+  torch::Tensor recv_;               // reduce-scatter receive buffer, largest share of a bucket
+  torch::Tensor shard_out_;          // this rank's updated parameter shard (world > 1)
+  int64_t max_bucket_ = 0;
 
   FlatParams& params_;
   Communicator& comm_;

@@ -65,16 +65,16 @@ torch::Tensor reference(const ModelConfig& mc, TokenDataset& data, int64_t steps
     auto grad = torch::zeros({master.numel()}, acc);
     for (auto& b : micro) {
       for (auto& p : params) p.mutable_grad() = torch::Tensor();
-      auto hidden = model->forward_hidden(b.input_ids, b.images.to(torch::kBFloat16));
-      auto logits = model->lm()->logits(hidden.slice(1, 0, hidden.size(1) - 1));
-      (token_nll_sum(logits, b.targets, b.weights) / static_cast<double>(answer_tokens)).backward();
+      // The trainer's micro-batch loss (answer positions only; test_train_sft_loss checks it
+      // against the full-logits loss).
+      (sft_nll_sum(model, b, torch::kBFloat16) / static_cast<double>(answer_tokens)).backward();
       int64_t off = 0;
       for (auto& p : params) {  // unused parameters (after LLaVA's feature layer) get zero
         if (p.grad().defined()) grad.narrow(0, off, p.numel()).add_(p.grad().reshape({-1}).to(acc));
         off += p.numel();
       }
     }
-    const double norm = std::sqrt(grad.to(torch::kDouble).pow(2).sum().item<double>());
+    const double norm = std::sqrt(sum_of_squares_f64(grad));  // the trainer's fp64 summation order
     const float scale = norm > kClip ? static_cast<float>(kClip / (norm + 1e-6)) : 1.0f;
     auto g = grad.to(torch::kFloat).contiguous();
     adamw_step(master.data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(), g.data_ptr<float>(),

@@ -13,9 +13,12 @@
 # tokens/s = non-pad tokens / step seconds summed over the steps after WARMUP (cf-train: from
 # OUT/logs/metrics-rank0.jsonl, which times each step without the checkpoint; baseline: its
 # JSON line, timed the same way). The table shows medians of the rounds.
+# "ratio per core" divides each rate by the threads of all its processes (the 2-rank run uses
+# 2 x max(1, THREADS/2) threads, i.e. 2 cores when THREADS=1).
 # FLOP/s = tokens/s x the model FLOPs per token of these batches (train_baseline.py
 # flops_per_micro_batch: 6 x matmul parameters x tokens + full T x T attention, on padded
-# shapes), against the best bf16 GEMM rate of torch (2048^2, THREADS threads) measured here.
+# shapes), against the best 1-thread bf16 GEMM rate of torch (2048^2) measured here times the
+# run's threads (cores). "other load" = CPU time of other processes during the run / wall time.
 # Memory: peak RSS of every process (/usr/bin/time -v, includes start-up and cf-train's final
 # checkpoint) and the highest RSS sampled while the steps ran, beside cf-train's memory plan
 # (its log: ZeRO-2 2Psi + 14Psi/N, plain data parallel 16Psi).
@@ -180,8 +183,9 @@ print(f"\nbf16 GEMM peak via torch (2048^2): {peak[str(TH)] / 1e9:.0f} GFLOP/s w
       f"{peak['1'] / 1e9:.0f} GFLOP/s with 1 thread.")
 print(f"Load average at start: {open(os.path.join(T, 'load_start')).read().split('load average:')[1].strip()}; "
       f"at end: {open(os.path.join(T, 'load_end')).read().split('load average:')[1].strip()}\n")
-print("| preset | run | tokens/s (median) | all rounds | ratio to baseline | model GFLOP/s | of bf16 peak | other load (cores) |")
-print("|---|---|---:|---|---:|---:|---:|---:|")
+print("| preset | run | tokens/s (median) | all rounds | ratio to baseline | ratio per core | model GFLOP/s | of 1-thread bf16 peak x cores | other load (cores) |")
+print("|---|---|---:|---|---:|---:|---:|---:|---:|")
+cores = {"base": TH, "cf1": TH, "cf2": 2 * max(1, TH // 2)}  # threads of all processes of a run
 mem_rows, raw = [], []
 for preset in presets:
     gb, mb, steps, wu, p = map(int, open(os.path.join(T, preset + ".setup")).read().split())
@@ -202,9 +206,10 @@ for preset in presets:
             wall, busy = cpu(n)
             others.append(max(0.0, busy - own_cpu(n)) / wall)
         r = med(rates)
+        per_core = (r / cores[names[label]]) / (b_med / TH)
         print(f"| {preset} (P={p}, global {gb}, micro {mb}, {steps - wu} timed steps) | {label} | {r:.0f} | "
-              f"{'/'.join(f'{x:.0f}' for x in rates)} | {r / b_med:.2f}x | {r * fpt / 1e9:.1f} | "
-              f"{r * fpt / peak[str(TH)] * 100:.1f}% | {med(others):.2f} |")
+              f"{'/'.join(f'{x:.0f}' for x in rates)} | {r / b_med:.2f}x | {per_core:.2f}x | {r * fpt / 1e9:.1f} | "
+              f"{r * fpt / (peak['1'] * cores[names[label]]) * 100:.1f}% | {med(others):.2f} |")
     psi = base[0]["parameters"]
     for k in (1,):
         b_rss = peak_rss(f"{preset}_base_{k}")[0]
