@@ -2,6 +2,7 @@
 // stopped by a signal after checkpointing; re-run to resume).
 #include <malloc.h>
 
+#include "model/hf_dry_run.h"
 #include "train/trainer.h"
 
 int main(int argc, char** argv) {
@@ -11,5 +12,6 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   cf::JobSpec spec{"train", "ZeRO-2 bf16 training of the VLM", "work/tokens/train", "work/train",
                    cf::declare_train_config, cf::run_train};
+  if (cf::take_dry_run_flags(argc, argv)) spec.run = cf::run_train_dry_run;  // memory plan only
   return cf::job_main(argc, argv, spec);
 }

@@ -14,16 +14,19 @@ int64_t ModelConfig::parameter_count() const {
   const auto& t = text;
   const int64_t proj = v.hidden * t.hidden + t.hidden + t.hidden * t.hidden + t.hidden;
   const int64_t kv = t.kv_heads * t.head_dim();
-  const int64_t lm_layer = t.hidden * t.hidden * 2 + 2 * t.hidden * kv + 3 * t.hidden * t.ffn + 2 * t.hidden;
+  const int64_t lm_layer = t.hidden * t.hidden * 2 + 2 * t.hidden * kv + 3 * t.hidden * t.ffn + 2 * t.hidden +
+                           (t.qkv_bias ? t.hidden + 2 * kv : 0) + (t.o_bias ? t.hidden : 0) +
+                           (t.mlp_bias ? 2 * t.ffn + t.hidden : 0);
   const int64_t lm = t.vocab * t.hidden * (t.tie_embeddings ? 1 : 2) + t.layers * lm_layer + t.hidden;
-  return vit + proj + lm;
+  return (has_vision ? vit + proj : 0) + lm;
 }
 
 ModelConfig load_model_config(const std::string& path) {
   ConfigSchema s;
   ModelConfig d;
   s.add_string("model.name", "", "Preset name");
-  s.add_int("model.image_token_id", d.image_token_id, "Token id of image placeholders", 0, 1e9);
+  s.add_int("model.image_token_id", d.image_token_id, "Token id of image placeholders (-1: none)", -1, 1e9);
+  s.add_bool("model.vision", d.has_vision, "Has a vision tower and projector (false: plain causal LM)");
   s.add_int("vision.image_size", d.vision.image_size, "Input side, pixels", 8, 4096);
   s.add_int("vision.patch_size", d.vision.patch_size, "Patch side, pixels", 1, 512);
   s.add_int("vision.hidden", d.vision.hidden, "Width", 8, 1e6);
@@ -42,10 +45,15 @@ ModelConfig load_model_config(const std::string& path) {
   s.add_float("text.rope_theta", d.text.rope_theta, "RoPE base", 1, 1e9);
   s.add_float("text.norm_eps", d.text.norm_eps, "RMSNorm epsilon", 0, 1);
   s.add_bool("text.tie_embeddings", d.text.tie_embeddings, "lm_head shares embed_tokens");
+  s.add_bool("text.qkv_bias", d.text.qkv_bias, "q/k/v projections have biases (Qwen2, LLaMA attention_bias)");
+  s.add_bool("text.o_bias", d.text.o_bias, "o_proj has a bias (LLaMA attention_bias)");
+  s.add_int("text.sliding_window", d.text.sliding_window, "Attend to this many most recent keys (Mistral); 0 = all", 0, 1e9);
+  s.add_bool("text.mlp_bias", d.text.mlp_bias, "gate/up/down projections have biases (LLaMA mlp_bias)");
   Config c = Config::load(s, path, {});
   ModelConfig m;
   m.name = c.get_string("model.name");
   m.image_token_id = c.get_int("model.image_token_id");
+  m.has_vision = c.get_bool("model.vision");
   auto& v = m.vision;
   v.image_size = c.get_int("vision.image_size");
   v.patch_size = c.get_int("vision.patch_size");
@@ -66,6 +74,10 @@ ModelConfig load_model_config(const std::string& path) {
   t.rope_theta = c.get_float("text.rope_theta");
   t.norm_eps = c.get_float("text.norm_eps");
   t.tie_embeddings = c.get_bool("text.tie_embeddings");
+  t.qkv_bias = c.get_bool("text.qkv_bias");
+  t.o_bias = c.get_bool("text.o_bias");
+  t.mlp_bias = c.get_bool("text.mlp_bias");
+  t.sliding_window = c.get_int("text.sliding_window");
   auto bad = [&](const std::string& what) { throw ConfigError(path + ": " + what); };
   if (v.image_size % v.patch_size) bad("vision.image_size must be a multiple of vision.patch_size");
   if (v.hidden % v.heads) bad("vision.hidden must be a multiple of vision.heads");

@@ -18,6 +18,9 @@ struct LanguageConfig {
   int64_t max_positions = 2048;
   double rope_theta = 10000.0, norm_eps = 1e-5;
   bool tie_embeddings = false;
+  // Biases (HF: Qwen2 has q/k/v biases; LLaMA's attention_bias = q/k/v/o, mlp_bias = gate/up/down).
+  bool qkv_bias = false, o_bias = false, mlp_bias = false;
+  int64_t sliding_window = 0;  // > 0: a token attends to the last `sliding_window` keys (Mistral)
   int64_t head_dim() const { return hidden / heads; }
 };
 
@@ -26,6 +29,7 @@ struct ModelConfig {
   VisionConfig vision;
   LanguageConfig text;
   int64_t image_token_id = 3;  // placeholder id, repeated vision.patches() times per image
+  bool has_vision = true;      // false: a plain causal LM (no vision tower, no projector)
   int64_t parameter_count() const;  // exact, from the shapes
 };
 

@@ -36,14 +36,15 @@ std::pair<torch::Tensor, torch::Tensor> rope(const LanguageConfig& c, const torc
 LlamaLayerImpl::LlamaLayerImpl(const LanguageConfig& c) : cfg(c) {
   const int64_t kv = c.kv_heads * c.head_dim();
   input_layernorm = register_module("input_layernorm", RMSNorm(c.hidden, c.norm_eps));
-  q_proj = register_module("q_proj", nn::Linear(nn::LinearOptions(c.hidden, c.hidden).bias(false)));
-  k_proj = register_module("k_proj", nn::Linear(nn::LinearOptions(c.hidden, kv).bias(false)));
-  v_proj = register_module("v_proj", nn::Linear(nn::LinearOptions(c.hidden, kv).bias(false)));
-  o_proj = register_module("o_proj", nn::Linear(nn::LinearOptions(c.hidden, c.hidden).bias(false)));
+  auto lin = [](int64_t in, int64_t out, bool bias) { return nn::Linear(nn::LinearOptions(in, out).bias(bias)); };
+  q_proj = register_module("q_proj", lin(c.hidden, c.hidden, c.qkv_bias));
+  k_proj = register_module("k_proj", lin(c.hidden, kv, c.qkv_bias));
+  v_proj = register_module("v_proj", lin(c.hidden, kv, c.qkv_bias));
+  o_proj = register_module("o_proj", lin(c.hidden, c.hidden, c.o_bias));
   post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.hidden, c.norm_eps));
-  gate_proj = register_module("gate_proj", nn::Linear(nn::LinearOptions(c.hidden, c.ffn).bias(false)));
-  up_proj = register_module("up_proj", nn::Linear(nn::LinearOptions(c.hidden, c.ffn).bias(false)));
-  down_proj = register_module("down_proj", nn::Linear(nn::LinearOptions(c.ffn, c.hidden).bias(false)));
+  gate_proj = register_module("gate_proj", lin(c.hidden, c.ffn, c.mlp_bias));
+  up_proj = register_module("up_proj", lin(c.hidden, c.ffn, c.mlp_bias));
+  down_proj = register_module("down_proj", lin(c.ffn, c.hidden, c.mlp_bias));
 }
 
 torch::Tensor LlamaLayerImpl::forward(torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin,
@@ -95,10 +96,12 @@ torch::Tensor LanguageModelImpl::forward_hidden(torch::Tensor x, torch::Tensor p
   auto [cos, sin] = rope(cfg, positions, x.scalar_type());
   // Causal mask over cached + new tokens, plus padding (pad_mask covers all T_total keys).
   torch::Tensor mask;
-  if (t > 1 || pad_mask.defined()) {
+  if (t > 1 || pad_mask.defined() || cfg.sliding_window > 0) {
     auto q_pos = torch::arange(past, past + t).view({t, 1});
     auto k_pos = torch::arange(0, past + t).view({1, past + t});
-    auto allowed = (k_pos <= q_pos).view({1, 1, t, past + t});
+    auto allowed = k_pos <= q_pos;
+    if (cfg.sliding_window > 0) allowed = allowed & (k_pos > q_pos - cfg.sliding_window);  // as HF Mistral
+    allowed = allowed.view({1, 1, t, past + t});
     if (pad_mask.defined()) allowed = allowed & pad_mask.to(torch::kBool).view({pad_mask.size(0), 1, 1, -1});
     mask = torch::zeros(allowed.sizes(), torch::kFloat).masked_fill(allowed.logical_not(), -1e9);
   }
