@@ -20,10 +20,13 @@ cat "$SCRATCH/db.json"
 cmp "$SCRATCH/db/index.faiss" "$SCRATCH/db1/index.faiss"
 cmp "$SCRATCH/db/labels.jsonl" "$SCRATCH/db1/labels.jsonl"
 grep -q '"index_type": "flat"' "$SCRATCH/db/meta.json"
+grep -q '"background"' "$SCRATCH/db/labels.jsonl"  # build_db.proposals: segmenter regions as exemplars
+grep -q 'json#r[0-9]' "$SCRATCH/db/labels.jsonl"
 run_np 2 cf-build-db --set "io.input=$SCRATCH/A" --set "io.output=$SCRATCH/db" > "$SCRATCH/db2.json" 2> /dev/null
 grep -q '"shards_done":0,"shards_skipped":1' "$SCRATCH/db2.json"
 # Above db.flat_max the index is HNSW.
-run_np 2 cf-build-db --set "io.input=$SCRATCH/A" --set "io.output=$SCRATCH/dbh" --set db.flat_max=100 > /dev/null 2>&1
+run_np 2 cf-build-db --set "io.input=$SCRATCH/A" --set "io.output=$SCRATCH/dbh" --set db.flat_max=100 \
+  --set build_db.proposals=false > /dev/null 2>&1
 grep -q '"faiss_class": "IndexHNSWFlat"' "$SCRATCH/dbh/meta.json"
 
 common=(--set "io.input=$SCRATCH/seg" --set "io.images=$SCRATCH/ingest" --set "retrieve.db=$SCRATCH/db"
@@ -108,7 +111,7 @@ torch.jit.script(Encoder()).save(sys.argv[1])
 PYEOF
 $PY "$SCRATCH/mk_enc.py" "$SCRATCH/enc.pt"
 run_np 2 cf-build-db --set "io.input=$SCRATCH/A" --set "io.output=$SCRATCH/dbt" --set embed.backend=torchscript \
-  --set "embed.module=$SCRATCH/enc.pt" > /dev/null 2>&1
+  --set "embed.module=$SCRATCH/enc.pt" --set build_db.proposals=false > /dev/null 2>&1
 grep -q '"dim": 32' "$SCRATCH/dbt/meta.json"
 run_np 2 cf-retrieve "${common[@]}" --set "retrieve.db=$SCRATCH/dbt" --set "io.output=$SCRATCH/rt" > "$SCRATCH/rt.json" 2> /dev/null
 grep -q '"items_ok":32,' "$SCRATCH/rt.json"

@@ -61,6 +61,7 @@ TEST(QaGenerator, ClosedAnswersAreExactCounts) {
   QaOptions o;
   o.absent_labels = {"car", "bus"};
   o.max_closed = 7;  // 3 labels x (count, yes) + 1 absent
+  o.count_questions = true;
   auto qa = closed_qa(sample(), o);
   std::map<std::string, std::string> qa_map;
   for (const auto& q : qa) {
@@ -74,6 +75,22 @@ TEST(QaGenerator, ClosedAnswersAreExactCounts) {
   EXPECT_EQ(qa_map.count("How many unknowns are visible in the image?"), 0u);
   o.max_closed = 2;
   EXPECT_EQ(closed_qa(sample(), o).size(), 2u);
+}
+
+TEST(QaGenerator, ClosedQuestionsOnlyAboutConfidentObjects) {
+  QaOptions o;
+  o.absent_labels = {"car", "bus"};
+  QaInput in = sample();
+  for (auto& r : in.regions)
+    if (r.label == "car") r.object = false;  // parts / weak names: not asked about, not "absent" either
+  std::map<std::string, std::string> qa_map;
+  for (const auto& q : closed_qa(in, o)) {
+    EXPECT_EQ(q.kind, "yes_no");  // no count questions by default
+    qa_map[q.question] = q.answer;
+  }
+  EXPECT_EQ(qa_map.count("Is there a car in the image?"), 0u);
+  EXPECT_EQ(qa_map["Is there a pedestrian in the image?"], "Yes");
+  EXPECT_EQ(qa_map["Is there a bus in the image?"], "No");
 }
 
 TEST(QaGenerator, DeterministicPerSeedAndItem) {

@@ -64,7 +64,7 @@ std::string with_article(const std::string& noun) {
 std::vector<RetrievedRegion> caption_objects(const std::vector<RetrievedRegion>& regions, size_t max) {
   std::vector<RetrievedRegion> out;
   for (const auto& r : regions)
-    if (r.known()) out.push_back(r);
+    if (r.object && r.known()) out.push_back(r);
   std::stable_sort(out.begin(), out.end(), [](const RetrievedRegion& a, const RetrievedRegion& b) {
     if (a.relevance != b.relevance) return a.relevance > b.relevance;
     const double aa = std::max(0.f, a.box[2]) * std::max(0.f, a.box[3]), ab = std::max(0.f, b.box[2]) * std::max(0.f, b.box[3]);

@@ -18,7 +18,8 @@ std::string distance_band(const float box[4], int64_t height);        // "near",
 std::string plural(const std::string& noun);
 std::string with_article(const std::string& noun);  // "a car", "an animal"
 
-// The regions a caption mentions: known ones, most relevant and largest first, at most `max`.
+// The regions a caption mentions: distinct confident objects (RetrievedRegion::object), most
+// relevant and largest first, at most `max`.
 std::vector<RetrievedRegion> caption_objects(const std::vector<RetrievedRegion>& regions, size_t max);
 // [{"label","box":[x,y,w,h] (pixels, -1 unknown),"kb_name"}] of `objects`.
 nlohmann::json objects_json(const std::vector<RetrievedRegion>& objects);

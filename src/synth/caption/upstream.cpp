@@ -58,6 +58,7 @@ std::vector<RetrievedRegion> retrieved_regions(const Shard& retrieve, size_t row
     g.kb_name = text_at(t, "kb_name", r);
     g.description = text_at(t, "description", r);
     g.score = number_at(t, "score", r);
+    g.object = !t.has("object") || number_at(t, "object", r) != 0;
     auto rc = t.columns().find("driving_relevance");
     if (rc != t.columns().end()) {
       const std::string s = text_at(t, "driving_relevance", r);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "synth/caption/scene_text.h"
 #include "synth/qa/object_kinds.h"
@@ -105,7 +106,7 @@ std::vector<QaPair> builtin_open_qa(const QaInput& in, const QaOptions& o) {
                   : "Drive carefully:" + sug);
   // LLaVA conversation (two turns), detailed description, complex reasoning.
   std::map<std::string, int> counts;
-  for (const auto& r : in.regions) counts[r.label] += r.known();
+  for (const auto& r : in.regions) counts[r.label] += r.object && r.known();
   std::string seen;
   for (const auto& [label, n] : counts)
     if (n > 0) seen += (seen.empty() ? "" : ", ") + std::to_string(n) + " " + (n == 1 ? label : plural(label));
@@ -135,26 +136,28 @@ std::vector<QaPair> builtin_open_qa(const QaInput& in, const QaOptions& o) {
 std::vector<QaPair> closed_qa(const QaInput& in, const QaOptions& o) {
   Picker p{o, in.item_id};
   std::map<std::string, int> counts;
-  for (const auto& r : in.regions)
-    if (r.known()) ++counts[r.label];
+  std::set<std::string> named;  // every label a region got, confident or not
+  for (const auto& r : in.regions) {
+    if (r.known()) named.insert(r.label);
+    if (r.object && r.known()) ++counts[r.label];
+  }
   std::vector<QaPair> out;
-  for (const auto& [label, n] : counts) {
-    if (out.size() + 2 > o.max_closed) break;
-    QaPair c{"closed", "count", "How many " + plural(label) + " are visible in the image?", std::to_string(n)};
+  auto add = [&](const char* kind, std::string q, std::string a) {
+    QaPair c{"closed", kind, std::move(q), std::move(a)};
     c.closed = true;
-    out.push_back(c);
-    QaPair y{"closed", "yes_no", "Is there " + with_article(label) + " in the image?", "Yes"};
-    y.closed = true;
-    out.push_back(y);
+    out.push_back(std::move(c));
+  };
+  for (const auto& [label, n] : counts) {
+    if (out.size() + (o.count_questions ? 2 : 1) > o.max_closed) break;
+    if (o.count_questions) add("count", "How many " + plural(label) + " are visible in the image?", std::to_string(n));
+    add("yes_no", "Is there " + with_article(label) + " in the image?", "Yes");
   }
   std::vector<std::string> absent;
   for (const auto& l : o.absent_labels)
-    if (!counts.count(l)) absent.push_back(l);
+    if (!named.count(l)) absent.push_back(l);
   if (!absent.empty() && out.size() < o.max_closed) {
     const std::string& l = p.pick(absent, "absent");
-    QaPair n{"closed", "yes_no", "Is there " + with_article(l) + " in the image?", "No"};
-    n.closed = true;
-    out.push_back(n);
+    add("yes_no", "Is there " + with_article(l) + " in the image?", "No");
   }
   return out;
 }

@@ -64,8 +64,12 @@ void declare_qa_config(ConfigSchema& c) {
   c.add_int("qa.max_region_questions", 3, "Region-perception questions per item at most", 0, 100);
   c.add_int("qa.max_closed", 6, "Closed questions per item at most", 0, 100);
   c.add_float("qa.dedupe_threshold", 0.7, "Drop an open question whose ROUGE-L F with a kept one exceeds this", 0, 1);
-  c.add_strings("qa.absent_labels", {"pedestrian", "cyclist", "traffic cone", "animal", "bus", "truck"},
-                "Candidates of 'is there a X?' questions answered No when no retrieved region has the label");
+  c.add_strings("qa.absent_labels", {"deer", "horse", "tire", "mattress", "rock", "tree branch"},
+                "Candidates of 'is there a X?' questions answered No when no retrieved region has the label "
+                "(rarely present things: an unseen small pedestrian would make a No about pedestrians wrong)");
+  c.add_bool("qa.count_questions", false,
+             "Also ask 'how many Xs are visible?' (answer: distinct confident objects; the built-in "
+             "segmenter misses small and occluded instances, so these answers are often too low)");
   c.add_float("qa.temperature", 0.7, "openai: sampling temperature", 0, 2);
   c.add_int("qa.max_tokens", 1500, "openai: completion tokens per request at most", 1, 100000);
   c.add_string("qa.prompt_system", "", "openai: system prompt file; empty = shipped configs/prompts/qa_system.txt");
@@ -90,6 +94,7 @@ StageCounts run_qa(JobContext& ctx) {
   opt.max_closed = static_cast<size_t>(c.get_int("qa.max_closed"));
   opt.dedupe_threshold = c.get_float("qa.dedupe_threshold");
   opt.absent_labels = c.get_strings("qa.absent_labels");
+  opt.count_questions = c.get_bool("qa.count_questions");
   const int64_t delay = c.get_int("debug.item_delay_ms");
   const int threads = job_threads(ctx);
   std::map<std::string, int64_t> counters;  // rejects, near duplicates, tokens (this rank)

@@ -10,6 +10,7 @@
 #include "synth/common/shard_map.h"
 #include "synth/retrieve/embedder.h"
 #include "synth/retrieve/exemplars.h"
+#include "synth/retrieve/proposal_exemplars.h"
 #include "synth/retrieve/text_vectors.h"
 #include "synth/retrieve/vector_db.h"
 
@@ -51,6 +52,16 @@ void declare_build_db_config(ConfigSchema& schema) {
                     {"class", "fine"});
   schema.add_int("build_db.min_area", 100,
                  "Scenegen objects with fewer visible pixels are not used as exemplars", 1, 1e9);
+  schema.add_bool("build_db.proposals", true,
+                  "Scenegen input: also index the built-in segmenter's own regions on each image "
+                  "(region IoU >= build_db.proposal_iou with an object: its label; background "
+                  "regions: build_db.background_label), docs/stages/retrieve.md");
+  schema.add_float("build_db.proposal_iou", 0.5, "Mask IoU for a segmenter region to take an object's label", 0.05, 1.0);
+  schema.add_float("build_db.background_overlap", 0.05,
+                   "A segmenter region with at most this share of its pixels on objects is background", 0.0, 1.0);
+  schema.add_int("build_db.background_per_image", 20, "Background exemplars per scenegen image at most", 0, 100000);
+  schema.add_string("build_db.background_label", "background",
+                    "Label of background exemplars (cf-retrieve: retrieve.background_label)");
   schema.add_int("db.flat_max", 10000,
                  "Below this many vectors the index is exact (IndexFlatIP), else IndexHNSWFlat", 1, 1e12);
   schema.add_int("db.hnsw_m", 32, "HNSW graph degree", 4, 256);
@@ -77,6 +88,12 @@ StageCounts run_build_db(JobContext& ctx) {
   }
   std::vector<ExemplarImage> units;
   if (!in.empty()) units = scenegen_exemplars(in, cfg.get_int("build_db.min_area"), cfg.get_string("build_db.labels"));
+  const size_t n_scenegen = cfg.get_bool("build_db.proposals") ? units.size() : 0;  // units with an instance map
+  ProposalOptions po;
+  po.positive_iou = cfg.get_float("build_db.proposal_iou");
+  po.background_overlap = cfg.get_float("build_db.background_overlap");
+  po.max_background = static_cast<int>(cfg.get_int("build_db.background_per_image"));
+  po.background_label = cfg.get_string("build_db.background_label");
   if (!cfg.get_string("build_db.labeled").empty()) {
     auto more = labeled_exemplars(cfg.get_string("build_db.labeled"));
     units.insert(units.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
@@ -99,8 +116,10 @@ StageCounts run_build_db(JobContext& ctx) {
   std::vector<size_t> mine;
   for (size_t u = mpi.rank(); u < units.size(); u += mpi.world()) mine.push_back(u);
   std::vector<std::vector<std::vector<float>>> vecs(mine.size());
+  std::vector<std::vector<LabeledVector>> extra(mine.size());
   const auto reasons = synth::for_each_item(mine.size(), job_threads(ctx), [&](size_t i) {
     vecs[i] = embed_exemplars(units[mine[i]], *embedder);
+    if (mine[i] < n_scenegen) extra[i] = proposal_exemplars(units[mine[i]], *embedder, po);
   });
   nlohmann::json part = nlohmann::json::array();
   for (size_t i = 0; i < mine.size(); ++i) {
@@ -108,9 +127,11 @@ StageCounts run_build_db(JobContext& ctx) {
       spdlog::warn("exemplar image '{}' skipped: {}", units[mine[i]].image_path, reasons[i]);
       counts.items_failed += static_cast<int64_t>(units[mine[i]].objects.size());
     } else {
-      counts.items_ok += static_cast<int64_t>(vecs[i].size());
+      counts.items_ok += static_cast<int64_t>(vecs[i].size() + extra[i].size());
     }
-    part.push_back({{"unit", mine[i]}, {"error", reasons[i]}, {"vectors", vecs[i]}});
+    nlohmann::json more = nlohmann::json::array();
+    for (const auto& e : extra[i]) more.push_back({e.label, e.source, e.vector});
+    part.push_back({{"unit", mine[i]}, {"error", reasons[i]}, {"vectors", vecs[i]}, {"proposals", more}});
   }
   std::vector<uint8_t> cbor = nlohmann::json::to_cbor(part);
   auto parts = mpi.gather(std::string(cbor.begin(), cbor.end()));
@@ -140,6 +161,11 @@ StageCounts run_build_db(JobContext& ctx) {
       const auto v = vs.at(k).get<std::vector<float>>();
       all.insert(all.end(), v.begin(), v.end());
       entries.push_back({units[u].objects[k].label, units[u].objects[k].source});
+    }
+    for (const auto& e : r.at("proposals")) {
+      const auto v = e.at(2).get<std::vector<float>>();
+      all.insert(all.end(), v.begin(), v.end());
+      entries.push_back({e.at(0).get<std::string>(), e.at(1).get<std::string>()});
     }
   }
   all.insert(all.end(), text.vectors.begin(), text.vectors.end());

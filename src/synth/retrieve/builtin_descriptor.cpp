@@ -12,6 +12,7 @@ namespace {
 
 // Block weights, tuned by leave-one-out naming on cf-scenegen ground truth (tests/unit).
 constexpr double kHorizon = 0.45;  // typical dashcam horizon row, fraction of height
+constexpr double kWGround = 1.0;   // ground-plane size features (was 1 / 1.5)
 constexpr float kWColor = 1.0f, kWBands = 0.7f, kWMask = 1.0f, kWGrad = 0.8f, kWShape = 1.0f;
 
 int ab_bin(int v) {  // OpenCV 8-bit a/b are centred at 128; most object colors are near grey
@@ -113,8 +114,9 @@ std::vector<float> shape(const cv::Mat& m, const cv::Rect& box, const cv::Size& 
   // Ground-plane size: on a level road an object's pixel size over its base's distance below the
   // horizon is proportional to its size in metres (horizon assumed at 45% of the image height).
   const double below = std::max(0.02 * H, box.y + box.height - kHorizon * H);
-  s.push_back(static_cast<float>(std::clamp(std::log(box.height / below), -3.0, 3.0) / 1.5));
-  s.push_back(static_cast<float>(std::clamp(std::log(box.width / below), -3.0, 3.0) / 1.5));
+  // Weighted up: metric height is what tells a car from a bus or truck of the same colour.
+  s.push_back(static_cast<float>(std::clamp(std::log(box.height / below), -3.0, 3.0) * kWGround));
+  s.push_back(static_cast<float>(std::clamp(std::log(box.width / below), -3.0, 3.0) * kWGround));
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <unordered_map>
 
+#include <omp.h>
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/error.h"
@@ -14,11 +15,15 @@
 #include "synth/common/shard_map.h"
 #include "synth/retrieve/embedder.h"
 #include "synth/retrieve/knowledge_base.h"
+#include "synth/retrieve/object_select.h"
 #include "synth/common/rle.h"
 #include "synth/retrieve/vector_db.h"
 #include "synth/retrieve/vote.h"
 
 namespace fs = std::filesystem;
+
+// OpenBLAS (pthread build), under FAISS's flat search; weak: absent with another BLAS.
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
 
 namespace cf::retrieve {
 namespace {
@@ -27,6 +32,7 @@ struct RegionOut {
   int64_t region_id = 0;
   Naming naming;
   KbMatch kb;
+  uint8_t object = 0;  // a distinct, confidently named object (object_select.h)
 };
 
 struct Resources {
@@ -86,6 +92,7 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
   std::vector<float> queries;
   std::vector<RegionOut> out(rows.size());
   std::vector<char> empty(rows.size(), 0);
+  std::vector<ObjectCandidate> cands(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     const size_t r = rows[i];
     out[i].region_id = regions.i64("region_id")[r];
@@ -93,7 +100,9 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
                cv::Rect(static_cast<int>(box_value(regions, "box_x", r)), static_cast<int>(box_value(regions, "box_y", r)),
                         static_cast<int>(std::ceil(box_value(regions, "box_w", r))),
                         static_cast<int>(std::ceil(box_value(regions, "box_h", r))))};
-    if (region_bounds(reg).area() <= 0) {  // nothing to look at: named unknown, score 0
+    cands[i].box = region_bounds(reg);
+    cands[i].area = cv::countNonZero(reg.mask);
+    if (cands[i].box.area() <= 0) {  // nothing to look at: named unknown, score 0
       empty[i] = 1;
       queries.resize(queries.size() + res.db.dim(), 0.f);
       continue;
@@ -101,13 +110,31 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
     auto v = res.embedder->embed(reg);
     queries.insert(queries.end(), v.begin(), v.end());
   }
+  // One search thread: parallelism comes from ranks and items. Left alone, FAISS's search (and
+  // OpenBLAS under it) spawns a thread team per image: 4x slower on 2 cores (run_retrieve).
+  const int saved_threads = omp_get_max_threads();
+  omp_set_num_threads(1);
   const auto nbs = res.db.search(queries, cfg.get_int("retrieve.k"));
+  omp_set_num_threads(saved_threads);
   const float min_score = static_cast<float>(cfg.get_float("retrieve.min_score"));
   for (size_t i = 0; i < rows.size(); ++i) {
     out[i].naming = empty[i] ? Naming{kUnknownLabel, 0.f, ""}
-                             : name_region(nbs[i], res.db.entries(), cfg.get_string("retrieve.vote"), min_score);
+                             : name_region(nbs[i], res.db.entries(), cfg.get_string("retrieve.vote"), min_score,
+                                           cfg.get_string("retrieve.background_label"));
     out[i].kb = res.kb.lookup(out[i].naming.label);
+    cands[i].known = out[i].naming.label != kUnknownLabel;
+    cands[i].score = out[i].naming.score;
+    cands[i].background = out[i].naming.background;
+    cands[i].agreement = out[i].naming.agreement;
   }
+  ObjectOptions oo;
+  oo.min_score = static_cast<float>(cfg.get_float("retrieve.object_min_score"));
+  oo.max_background = static_cast<float>(cfg.get_float("retrieve.object_max_background"));
+  oo.min_agreement = static_cast<float>(cfg.get_float("retrieve.object_min_agreement"));
+  oo.nms_iou = cfg.get_float("retrieve.object_nms_iou");
+  oo.containment = cfg.get_float("retrieve.object_containment");
+  const auto keep = select_objects(cands, oo);
+  for (size_t i = 0; i < rows.size(); ++i) out[i].object = keep[i];
   return out;
 }
 
@@ -119,18 +146,34 @@ void declare_retrieve_config(ConfigSchema& schema) {
   schema.add_string("retrieve.db", "work/db", "Database directory written by cf-build-db");
   schema.add_string("retrieve.knowledge_base", "configs/knowledge_base.jsonl",
                     "JSONL of {name, aliases[], description, driving_relevance}");
-  schema.add_int("retrieve.k", 5, "Neighbours per region (top_k column and vote)", 1, 1000);
+  schema.add_int("retrieve.k", 10, "Neighbours per region (top_k column and vote)", 1, 1000);
   schema.add_string("retrieve.vote", "score",
                     "score: label with the largest summed similarity; majority: most neighbours",
                     {"score", "majority"});
   schema.add_float("retrieve.min_score", 0.8,
                    "Below this best similarity of the winning label the region is \"unknown object\"",
                    -1.0, 1.0);
+  schema.add_string("retrieve.background_label", "background",
+                    "Database label of background exemplars (cf-build-db): not a name; their share of "
+                    "the neighbours rules a region out of the object column; empty = none");
+  schema.add_float("retrieve.object_min_score", 0.94,
+                   "object column: named regions at least this similar are object candidates", -1.0, 1.0);
+  schema.add_float("retrieve.object_max_background", 0.5,
+                   "object column: candidates whose neighbours' similarity is at most this share background", 0.0, 1.0);
+  schema.add_float("retrieve.object_min_agreement", 0.9,
+                   "object column: candidates whose name has at least this share of the object neighbours' similarity",
+                   0.0, 1.0);
+  schema.add_float("retrieve.object_nms_iou", 0.5,
+                   "object column: box IoU at which the weaker of two candidates is dropped", 0.0, 1.0);
+  schema.add_float("retrieve.object_containment", 0.7,
+                   "object column: share of the smaller box inside the larger one at which the weaker is dropped",
+                   0.0, 1.0);
   schema.add_int("retrieve.ef_search", 64, "HNSW search beam width (HNSW databases only)", 1, 100000);
   schema.add_int("debug.item_delay_ms", 0, "Sleep per item (tests use it to kill a run midway)", 0, 60000);
 }
 
 StageCounts run_retrieve(JobContext& ctx) {
+  if (openblas_set_num_threads) openblas_set_num_threads(1);  // see process_item
   const Resources res = load_resources(ctx.config);
   check_existing(ctx.config.get_string("io.output"), res.fingerprint);
   int64_t n_regions = 0, n_known = 0;
@@ -177,7 +220,7 @@ StageCounts run_retrieve(JobContext& ctx) {
     Shard out;
     out.meta["db_fingerprint"] = res.fingerprint;
     std::vector<size_t> ok;
-    std::vector<int64_t> n_reg, n_kn, item_row, region_id;
+    std::vector<int64_t> n_reg, n_kn, n_obj, item_row, region_id, object;
     std::vector<float> score;
     std::vector<std::string> label, top_k, kb_name, kb_how, desc, rel;
     for (size_t i = 0; i < n_items; ++i) {
@@ -186,8 +229,10 @@ StageCounts run_retrieve(JobContext& ctx) {
         progress.add(1);
         continue;
       }
-      int64_t known = 0;
+      int64_t known = 0, objects = 0;
       for (const auto& r : results[i]) {
+        object.push_back(r.object);
+        objects += r.object;
         item_row.push_back(static_cast<int64_t>(ok.size()));
         region_id.push_back(r.region_id);
         label.push_back(r.naming.label);
@@ -202,6 +247,7 @@ StageCounts run_retrieve(JobContext& ctx) {
       ok.push_back(i);
       n_reg.push_back(static_cast<int64_t>(results[i].size()));
       n_kn.push_back(known);
+      n_obj.push_back(objects);
     }
     std::vector<std::string> keep_cols{"item_id", "source"};
     if (seg.items.has("clip_id")) keep_cols.push_back("clip_id");
@@ -209,11 +255,13 @@ StageCounts run_retrieve(JobContext& ctx) {
     for (const auto& col : keep_cols) out.items.put_bytes(col, picked.bytes(col));
     out.items.put_i64("n_regions", std::move(n_reg));
     out.items.put_i64("n_known", std::move(n_kn));
+    out.items.put_i64("n_objects", std::move(n_obj));
     Table& t = out.tables["regions"];
     t.put_i64("item_row", std::move(item_row));
     t.put_i64("region_id", std::move(region_id));
     t.put_bytes("label", std::move(label));
     t.put_f32("score", std::move(score));
+    t.put_i64("object", std::move(object));
     t.put_bytes("top_k", std::move(top_k));
     t.put_bytes("kb_name", std::move(kb_name));
     t.put_bytes("kb_match", std::move(kb_how));

@@ -1,12 +1,13 @@
 #include "synth/retrieve/vote.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <map>
 
 namespace cf::retrieve {
 
 Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbEntry>& entries,
-                   const std::string& vote, float min_score) {
+                   const std::string& vote, float min_score, const std::string& background_label) {
   struct Tally {
     double sum = 0;
     int count = 0;
@@ -15,9 +16,15 @@ Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbE
   };
   std::map<std::string, Tally> tally;
   std::vector<std::string> order;  // distinct names by first (= best) appearance
+  double bg_sum = 0, all_sum = 0;
   for (size_t r = 0; r < neighbors.size(); ++r) {
     const auto& nb = neighbors[r];
     const std::string& label = entries.at(static_cast<size_t>(nb.id)).label;
+    all_sum += std::max(0.f, nb.score);
+    if (!background_label.empty() && label == background_label) {
+      bg_sum += std::max(0.f, nb.score);
+      continue;
+    }
     auto [it, fresh] = tally.try_emplace(label);
     if (fresh) {
       it->second.first = r;
@@ -49,6 +56,9 @@ Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbE
     std::snprintf(buf, sizeof buf, "%.3f", tally[order[i]].best);
     out.top_k += (i ? ";" : "") + order[i] + ":" + buf;
   }
+  out.background = all_sum > 0 ? static_cast<float>(bg_sum / all_sum) : 0.f;
+  const double obj_sum = all_sum - bg_sum;
+  if (win && obj_sum > 0) out.agreement = static_cast<float>(std::max(0.0, win->sum) / obj_sum);
   if (win) {
     out.score = win->best;
     if (win->best >= min_score) out.label = win_label;

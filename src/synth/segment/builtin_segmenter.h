@@ -25,7 +25,7 @@ struct BuiltinOptions {
   double group_color_scale = 5;    // grouping colour similarity scale (Lab); small = group by
                                    // size and fill (objects are multi-coloured parts)
   double group_growth = 1.3;       // a merged node must be this much larger than what it holds
-  double min_area_fraction = 0.001;   // drop regions smaller than this fraction of the image
+  double min_area_fraction = 0.003;   // drop regions smaller than this fraction of the image
   double max_area_fraction = 0.35;    // drop larger ones (sky, road, buildings)
   double contrast_scale = 20;      // predicted_iou = c / (c + contrast_scale)
   double stability_tau = 20;       // soft map tau - |lab - mean| (Lab units, 8-bit scale)
