@@ -42,6 +42,46 @@ TokenSample token_sample(const Shard& sh, size_t row, const std::string& where) 
   return out;
 }
 
+Shard token_shard(const std::vector<TokenSample>& samples, const std::string& plan_hash) {
+  std::vector<std::string> sid, item, task, ids, mask, answer, jpeg;
+  std::vector<int64_t> closed, ntok, nimg, prompt, rows, frames;
+  for (size_t i = 0; i < samples.size(); ++i) {
+    const TokenSample& s = samples[i];
+    sid.push_back(s.sample_id);
+    item.push_back(s.item_id.empty() ? s.sample_id : s.item_id);
+    task.push_back(s.task);
+    ids.emplace_back(reinterpret_cast<const char*>(s.ids.data()), s.ids.size() * 4);
+    mask.emplace_back(s.loss_mask.begin(), s.loss_mask.end());
+    answer.push_back(s.answer);
+    closed.push_back(s.closed);
+    ntok.push_back(static_cast<int64_t>(s.ids.size()));
+    nimg.push_back(static_cast<int64_t>(s.images.size()));
+    prompt.push_back(s.prompt_tokens);
+    for (const auto& j : s.images) {
+      rows.push_back(static_cast<int64_t>(i));
+      frames.push_back(-1);
+      jpeg.push_back(j);
+    }
+  }
+  Shard sh;
+  sh.stage = "tokenize";
+  sh.items.put_bytes("sample_id", sid);
+  sh.items.put_bytes("item_id", item);
+  sh.items.put_bytes("task", task);
+  sh.items.put_bytes("input_ids", ids);
+  sh.items.put_bytes("loss_mask", mask);
+  sh.items.put_bytes("answer", answer);
+  sh.items.put_i64("closed", closed);
+  sh.items.put_i64("n_tokens", ntok);
+  sh.items.put_i64("n_images", nimg);
+  sh.items.put_i64("prompt_tokens", prompt);
+  sh.tables["images"].put_i64("item_row", rows);
+  sh.tables["images"].put_i64("frame_index", frames);
+  sh.tables["images"].put_bytes("image", jpeg, false);
+  sh.meta = {{"plan_hash", plan_hash}};
+  return sh;
+}
+
 namespace {
 uint64_t splitmix(uint64_t& x) {
   uint64_t z = (x += 0x9E3779B97F4A7C15ull);

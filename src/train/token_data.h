@@ -13,6 +13,7 @@ namespace cf {
 
 struct TokenSample {
   std::string sample_id, answer, task;
+  std::string item_id;              // written by token_shard (empty: sample_id); not read back
   std::vector<int32_t> ids;
   std::vector<uint8_t> loss_mask;
   std::vector<std::string> images;  // JPEG bytes, in placeholder order
@@ -33,6 +34,10 @@ class TokenDataset {
 // Sample `row` of a token shard's items (images from its "images" table). `where` names the
 // shard in errors.
 TokenSample token_sample(const Shard& shard, size_t row, const std::string& where);
+
+// The inverse of token_sample: a token shard (stage "tokenize", docs/stages/tokenizer.md) of
+// `samples` in order, for generated datasets (test fixtures, benchmarks). meta.plan_hash = plan_hash.
+Shard token_shard(const std::vector<TokenSample>& samples, const std::string& plan_hash);
 
 // Permutation of [0, n) for an epoch: Fisher-Yates driven by SplitMix64(seed, epoch).
 std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch);

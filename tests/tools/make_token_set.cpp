@@ -13,6 +13,7 @@
 
 #include "io/shard.h"
 #include "io/stage_dir.h"
+#include "train/token_data.h"
 
 int main(int argc, char** argv) {
   if (argc < 3) {
@@ -35,8 +36,7 @@ int main(int argc, char** argv) {
   const int bos = 2, eos = 4, image = 3, first_word = 10;
   const int shards = (n + per_shard - 1) / per_shard;
   for (int s = 0; s < shards; ++s) {
-    std::vector<std::string> sid, item, task, ids, mask, answer, jpeg;
-    std::vector<int64_t> closed, ntok, nimg, prompt, rows, frames;
+    std::vector<cf::TokenSample> samples;
     for (int k = s * per_shard; k < std::min(n, (s + 1) * per_shard); ++k) {
       const int color = static_cast<int>(rng() % 4);  // the answer the model must read off the image
       cv::Mat img(64, 64, CV_8UC3, cv::Scalar(color == 0 ? 255 : 30, color == 1 ? 255 : 30, color == 2 ? 255 : 30));
@@ -52,37 +52,19 @@ int main(int argc, char** argv) {
       t.push_back(eos);
       std::vector<uint8_t> m(t.size(), 0);
       m[t.size() - 2] = m[t.size() - 1] = 1;
-      sid.push_back("s" + std::to_string(k));
-      item.push_back("images/" + std::to_string(k) + ".jpg");
-      task.push_back("closed");
-      ids.emplace_back(reinterpret_cast<const char*>(t.data()), t.size() * 4);
-      mask.emplace_back(reinterpret_cast<const char*>(m.data()), m.size());
-      answer.push_back("color " + std::to_string(color));
-      closed.push_back(1);
-      ntok.push_back(static_cast<int64_t>(t.size()));
-      nimg.push_back(1);
-      prompt.push_back(prompt_len);
-      rows.push_back(static_cast<int64_t>(rows.size()));
-      frames.push_back(-1);
-      jpeg.emplace_back(buf.begin(), buf.end());
+      cf::TokenSample sample;
+      sample.sample_id = "s" + std::to_string(k);
+      sample.item_id = "images/" + std::to_string(k) + ".jpg";
+      sample.task = "closed";
+      sample.ids = t;
+      sample.loss_mask = m;
+      sample.answer = "color " + std::to_string(color);
+      sample.closed = 1;
+      sample.prompt_tokens = prompt_len;
+      sample.images.emplace_back(buf.begin(), buf.end());
+      samples.push_back(std::move(sample));
     }
-    cf::Shard sh;
-    sh.stage = "tokenize";
-    sh.items.put_bytes("sample_id", sid);
-    sh.items.put_bytes("item_id", item);
-    sh.items.put_bytes("task", task);
-    sh.items.put_bytes("input_ids", ids);
-    sh.items.put_bytes("loss_mask", mask);
-    sh.items.put_bytes("answer", answer);
-    sh.items.put_i64("closed", closed);
-    sh.items.put_i64("n_tokens", ntok);
-    sh.items.put_i64("n_images", nimg);
-    sh.items.put_i64("prompt_tokens", prompt);
-    sh.tables["images"].put_i64("item_row", rows);
-    sh.tables["images"].put_i64("frame_index", frames);
-    sh.tables["images"].put_bytes("image", jpeg, false);
-    sh.meta = {{"plan_hash", "test"}};
-    cf::write_shard(dir + "/" + cf::shard_file_name(s), sh);
+    cf::write_shard(dir + "/" + cf::shard_file_name(s), cf::token_shard(samples, "test"));
   }
   cf::write_stage_plan(dir, {"tokenize", shards, "test-" + std::to_string(seed)});
   return 0;

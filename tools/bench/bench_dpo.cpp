@@ -22,52 +22,13 @@
 #include "train/flat_params.h"
 #include "train/preference_step.h"
 #include "train/sft_step.h"
+#include "train/token_data.h"
 
 using namespace cf;
 
 namespace {
 
 constexpr int32_t kEos = 4;
-
-// Token shard (docs/stages/tokenizer.md columns the trainer reads) of the given sequences.
-Shard token_shard(const std::vector<TokenSample>& samples) {
-  std::vector<std::string> sid, task, ids, mask, answer, jpeg;
-  std::vector<int64_t> closed, ntok, nimg, prompt, rows, frames;
-  for (size_t i = 0; i < samples.size(); ++i) {
-    const auto& s = samples[i];
-    sid.push_back(s.sample_id);
-    task.push_back("caption");
-    ids.emplace_back(reinterpret_cast<const char*>(s.ids.data()), s.ids.size() * 4);
-    mask.emplace_back(s.loss_mask.begin(), s.loss_mask.end());
-    answer.push_back("");
-    closed.push_back(0);
-    ntok.push_back(static_cast<int64_t>(s.ids.size()));
-    nimg.push_back(static_cast<int64_t>(s.images.size()));
-    prompt.push_back(s.prompt_tokens);
-    for (const auto& j : s.images) {
-      rows.push_back(static_cast<int64_t>(i));
-      frames.push_back(-1);
-      jpeg.push_back(j);
-    }
-  }
-  Shard sh;
-  sh.stage = "tokenize";
-  sh.items.put_bytes("sample_id", sid);
-  sh.items.put_bytes("item_id", sid);
-  sh.items.put_bytes("task", task);
-  sh.items.put_bytes("input_ids", ids);
-  sh.items.put_bytes("loss_mask", mask);
-  sh.items.put_bytes("answer", answer);
-  sh.items.put_i64("closed", closed);
-  sh.items.put_i64("n_tokens", ntok);
-  sh.items.put_i64("n_images", nimg);
-  sh.items.put_i64("prompt_tokens", prompt);
-  sh.tables["images"].put_i64("item_row", rows);
-  sh.tables["images"].put_i64("frame_index", frames);
-  sh.tables["images"].put_bytes("image", jpeg, false);
-  sh.meta = {{"plan_hash", "bench"}};
-  return sh;
-}
 
 // WORK/pairs (n_pairs pairs) and WORK/sft (the same sequences, micro-batch-aligned).
 void write_sets(TokenDataset& tokens, int64_t n_pairs, int64_t micro, int64_t answer_len, int64_t vocab,
@@ -98,6 +59,9 @@ void write_sets(TokenDataset& tokens, int64_t n_pairs, int64_t micro, int64_t an
         const auto& p = pairs[static_cast<size_t>(k)];
         TokenSample s = answer_sequence(p.prompt, side == 0 ? p.chosen : p.rejected, p.images);
         s.sample_id = p.sample_id + (side == 0 ? "c" : "r");
+        s.task = "caption";
+        s.answer.clear();
+        s.closed = 0;
         seqs.push_back(std::move(s));
       }
   std::filesystem::create_directories(work + "/pairs");
@@ -107,7 +71,7 @@ void write_sets(TokenDataset& tokens, int64_t n_pairs, int64_t micro, int64_t an
   ps.meta = {{"plan_hash", "bench"}};
   write_shard(work + "/pairs/" + shard_file_name(0), ps);
   write_stage_plan(work + "/pairs", {"generate", 1, "bench"});
-  write_shard(work + "/sft/" + shard_file_name(0), token_shard(seqs));
+  write_shard(work + "/sft/" + shard_file_name(0), token_shard(seqs, "bench"));
   write_stage_plan(work + "/sft", {"tokenize", 1, "bench"});
 }
 
