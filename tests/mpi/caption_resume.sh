@@ -18,18 +18,7 @@ cat "$SCRATCH/ref.json"
 "$BUILD/jobs/cf-caption" "${cap[@]}" --set "io.output=$SCRATCH/one_rank" > /dev/null 2>&1
 
 OUT="$SCRATCH/killed"
-run_np 2 cf-caption "${cap[@]}" --set "io.output=$OUT" --set debug.item_delay_ms=120 > /dev/null 2>&1 &
-MPIRUN=$!
-for _ in $(seq 1 400); do
-  done_shards=$(ls "$OUT" 2>/dev/null | grep -c '^shard-.*\.h5$' || true)
-  [ "$done_shards" -ge 1 ] && break
-  sleep 0.05
-done
-victim=$(pgrep -f "cf-caption.*io.output=$OUT" | grep -v "^$MPIRUN$" | tail -1)
-[ -n "$victim" ] || { echo "no rank to kill"; exit 1; }
-echo "$done_shards shard(s) done; kill -9 rank process $victim"
-kill -9 "$victim"
-if wait "$MPIRUN"; then echo "the killed run should not succeed"; exit 1; fi
+kill_midway cf-caption "$OUT" "${cap[@]}" --set debug.item_delay_ms=120
 run_np 2 cf-caption "${cap[@]}" --set "io.output=$OUT" > "$SCRATCH/resumed.json" 2> /dev/null
 cat "$SCRATCH/resumed.json"
 $PY "$SRC/tests/py/compare_outputs.py" "$SCRATCH/reference" "$OUT" "$SCRATCH/one_rank"

@@ -26,18 +26,7 @@ run_np 2 cf-merge "${merge[@]}" --set "io.output=$SCRATCH/reference" 2> /dev/nul
 "$J/cf-merge" "${merge[@]}" --set "io.output=$SCRATCH/one_rank" > /dev/null 2>&1
 
 OUT="$SCRATCH/merged"
-run_np 2 cf-merge "${merge[@]}" --set "io.output=$OUT" --set debug.item_delay_ms=150 > /dev/null 2>&1 &
-MPIRUN=$!
-for _ in $(seq 1 400); do
-  done_shards=$(ls "$OUT/train" 2>/dev/null | grep -c '^shard-.*\.h5$' || true)
-  [ "$done_shards" -ge 1 ] && break
-  sleep 0.05
-done
-victim=$(pgrep -f "cf-merge.*io.output=$OUT" | grep -v "^$MPIRUN$" | tail -1)
-[ -n "$victim" ] || { echo "no rank to kill"; exit 1; }
-echo "$done_shards merge shard(s) done; kill -9 rank process $victim"
-kill -9 "$victim"
-if wait "$MPIRUN"; then echo "the killed run should not succeed"; exit 1; fi
+KILL_WATCH=train kill_midway cf-merge "$OUT" "${merge[@]}" --set debug.item_delay_ms=150
 run_np 2 cf-merge "${merge[@]}" --set "io.output=$OUT" > "$SCRATCH/resumed.json" 2> /dev/null
 cat "$SCRATCH/resumed.json"
 for split in train eval; do

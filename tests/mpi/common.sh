@@ -13,16 +13,16 @@ run_np() {  # run_np N cf-stage args...
   mpirun -np "$n" --oversubscribe --bind-to none "$BUILD/jobs/$@"
 }
 # kill_midway EXE OUT ARGS...: runs `run_np 2 EXE ARGS... --set io.output=OUT` in the background,
-# kills one rank process with kill -9 once OUT holds a finished shard, and checks that the run
-# fails. The caller then re-runs it to resume.
+# kills one rank process with kill -9 once OUT/$KILL_WATCH (default OUT) holds $KILL_AFTER
+# (default 1) finished shards, and checks that the run fails. The caller then re-runs it to resume.
 kill_midway() {
   local exe=$1 out=$2 n=0 victim mpirun
   shift 2
   run_np 2 "$exe" "$@" --set "io.output=$out" > /dev/null 2>&1 &
   mpirun=$!
   for _ in $(seq 1 400); do
-    n=$(ls "$out" 2>/dev/null | grep -c '^shard-.*\.h5$' || true)
-    [ "$n" -ge 1 ] && break
+    n=$(ls "$out/${KILL_WATCH:-}" 2>/dev/null | grep -c '^shard-.*\.h5$' || true)
+    [ "$n" -ge "${KILL_AFTER:-1}" ] && break
     sleep 0.05
   done
   victim=$(pgrep -f "$exe.*io.output=$out" | grep -v "^$mpirun$" | tail -1)

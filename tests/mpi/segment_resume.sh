@@ -71,18 +71,7 @@ check "$SCRATCH/ref2"
 
 # Slow run (80 ms per item), one rank killed once some shards are written.
 OUT="$SCRATCH/killed run"
-run_np 2 cf-segment "${common[@]}" --set "io.output=$OUT" --set debug.item_delay_ms=80 > /dev/null 2>&1 &
-MPIRUN=$!
-for _ in $(seq 1 400); do
-  done_shards=$(ls "$OUT" 2>/dev/null | grep -c '^shard-.*\.h5$' || true)
-  [ "$done_shards" -ge 2 ] && break
-  sleep 0.05
-done
-victim=$(pgrep -f "cf-segment.*io.output=$OUT" | grep -v "^$MPIRUN$" | tail -1)
-[ -n "$victim" ] || { echo "no rank to kill"; exit 1; }
-echo "$done_shards shards written; kill -9 rank process $victim"
-kill -9 "$victim"
-if wait "$MPIRUN"; then echo "the killed run should not succeed"; exit 1; fi
+KILL_AFTER=2 kill_midway cf-segment "$OUT" "${common[@]}" --set debug.item_delay_ms=80
 total=$(ls "$SCRATCH/ref1" | grep -c '^shard-.*\.h5$')
 [ "$(ls "$OUT" | grep -c '^shard-.*\.h5$')" -lt "$total" ] || { echo "run finished before the kill"; exit 1; }
 run_np 2 cf-segment "${common[@]}" --set "io.output=$OUT" > "$SCRATCH/resumed.json" 2>/dev/null
