@@ -1,3 +1,4 @@
+#include "model/fused_ops.h"
 #include "model/modules.h"
 
 namespace cf {
@@ -8,27 +9,17 @@ RMSNormImpl::RMSNormImpl(int64_t dim, double e) : eps(e) {
   weight = register_parameter("weight", torch::ones({dim}));
 }
 
-torch::Tensor RMSNormImpl::forward(torch::Tensor x) {
-  auto xf = x.to(torch::kFloat);
-  xf = xf * torch::rsqrt(xf.pow(2).mean(-1, true) + eps);
-  return weight * xf.to(x.scalar_type());
-}
+torch::Tensor RMSNormImpl::forward(torch::Tensor x) { return fused_rms_norm(x, weight, eps); }
 
 namespace {
 
-torch::Tensor rotate_half(const torch::Tensor& x) {
-  auto h = x.size(-1) / 2;
-  return torch::cat({-x.slice(-1, h), x.slice(-1, 0, h)}, -1);
-}
-
-// cos/sin tables for the given absolute positions: [T, head_dim] (HF LLaMA layout).
-std::pair<torch::Tensor, torch::Tensor> rope(const LanguageConfig& c, const torch::Tensor& pos,
-                                             torch::ScalarType dtype) {
+// fp32 cos/sin tables for the given absolute positions: [T, head_dim] (HF LLaMA layout).
+std::pair<torch::Tensor, torch::Tensor> rope(const LanguageConfig& c, const torch::Tensor& pos) {
   const int64_t hd = c.head_dim();
   auto inv = torch::pow(c.rope_theta, -torch::arange(0, hd, 2, torch::kFloat) / static_cast<double>(hd));
   auto freqs = torch::outer(pos.to(torch::kFloat), inv);  // [T, hd/2]
   auto emb = torch::cat({freqs, freqs}, -1);
-  return {emb.cos().to(dtype), emb.sin().to(dtype)};
+  return {emb.cos(), emb.sin()};
 }
 
 }  // namespace
@@ -51,11 +42,9 @@ torch::Tensor LlamaLayerImpl::forward(torch::Tensor x, const torch::Tensor& cos,
                                       const torch::Tensor& mask, KVCache* cache) {
   const int64_t b = x.size(0), t = x.size(1), hd = cfg.head_dim();
   auto h = input_layernorm(x);
-  auto q = q_proj(h).view({b, t, cfg.heads, hd}).transpose(1, 2);     // [B, H, T, hd]
-  auto k = k_proj(h).view({b, t, cfg.kv_heads, hd}).transpose(1, 2);  // [B, KV, T, hd]
+  auto q = fused_rope(q_proj(h).view({b, t, cfg.heads, hd}), cos, sin);     // [B, H, T, hd]
+  auto k = fused_rope(k_proj(h).view({b, t, cfg.kv_heads, hd}), cos, sin);  // [B, KV, T, hd]
   auto v = v_proj(h).view({b, t, cfg.kv_heads, hd}).transpose(1, 2);
-  q = q * cos + rotate_half(q) * sin;
-  k = k * cos + rotate_half(k) * sin;
   if (cache) {
     if (cache->k.defined()) {
       k = torch::cat({cache->k, k}, 2);
@@ -64,18 +53,18 @@ torch::Tensor LlamaLayerImpl::forward(torch::Tensor x, const torch::Tensor& cos,
     cache->k = k;
     cache->v = v;
   }
-  const int64_t rep = cfg.heads / cfg.kv_heads;  // GQA: each KV head serves `rep` query heads
-  if (rep > 1) {
-    k = k.repeat_interleave(rep, 1);
-    v = v.repeat_interleave(rep, 1);
-  }
-  auto att = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(static_cast<double>(hd)));
-  if (mask.defined()) att = att + mask.to(att.scalar_type());
+  // GQA without repeating K/V: the `rep` query heads of a KV head are stacked along the rows,
+  // [B, KV, rep * T, hd] x [B, KV, hd, T_total], and the scores viewed back as [B, H, T, T_total].
+  const int64_t rep = cfg.heads / cfg.kv_heads, tk = k.size(2);
+  auto att = torch::matmul(q.reshape({b, cfg.kv_heads, rep * t, hd}), k.transpose(-2, -1)).view({b, cfg.heads, t, tk}) *
+             (1.0 / std::sqrt(static_cast<double>(hd)));
+  if (mask.defined()) att = att + mask;
   att = torch::softmax(att, -1, torch::kFloat).to(v.scalar_type());
-  auto o = torch::matmul(att, v).transpose(1, 2).reshape({b, t, cfg.hidden});
+  auto o = torch::matmul(att.view({b, cfg.kv_heads, rep * t, tk}), v).view({b, cfg.heads, t, hd});
+  o = o.transpose(1, 2).reshape({b, t, cfg.hidden});
   x = x + o_proj(o);
   h = post_attention_layernorm(x);
-  return x + down_proj(torch::silu(gate_proj(h)) * up_proj(h));
+  return x + down_proj(fused_swiglu(gate_proj(h), up_proj(h)));
 }
 
 LanguageModelImpl::LanguageModelImpl(const LanguageConfig& c) : cfg(c) {
@@ -93,7 +82,7 @@ torch::Tensor LanguageModelImpl::forward_hidden(torch::Tensor x, torch::Tensor p
                                                 const torch::Tensor& pad_mask, std::vector<KVCache>* caches) {
   const int64_t t = x.size(1);
   const int64_t past = caches && !caches->empty() && (*caches)[0].k.defined() ? (*caches)[0].k.size(2) : 0;
-  auto [cos, sin] = rope(cfg, positions, x.scalar_type());
+  auto [cos, sin] = rope(cfg, positions);
   // Causal mask over cached + new tokens, plus padding (pad_mask covers all T_total keys).
   torch::Tensor mask;
   if (t > 1 || pad_mask.defined() || cfg.sliding_window > 0) {
@@ -103,7 +92,7 @@ torch::Tensor LanguageModelImpl::forward_hidden(torch::Tensor x, torch::Tensor p
     if (cfg.sliding_window > 0) allowed = allowed & (k_pos > q_pos - cfg.sliding_window);  // as HF Mistral
     allowed = allowed.view({1, 1, t, past + t});
     if (pad_mask.defined()) allowed = allowed & pad_mask.to(torch::kBool).view({pad_mask.size(0), 1, 1, -1});
-    mask = torch::zeros(allowed.sizes(), torch::kFloat).masked_fill(allowed.logical_not(), -1e9);
+    mask = torch::zeros(allowed.sizes(), x.options()).masked_fill(allowed.logical_not(), -1e9);  // once, in x's dtype
   }
   if (caches && caches->empty()) caches->resize(layers->size());
   for (size_t i = 0; i < layers->size(); ++i)
