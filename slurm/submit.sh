@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Submits the cornerforge pipeline to Slurm as a chain of jobs, each starting only when the
 # jobs it needs succeeded (--dependency=afterok, --kill-on-invalid-dep=yes):
-#   [scenegen] -> ingest -> segment -> (build_db) -> retrieve -> caption -> QA -> merge ->
-#   tokenizer -> SFT -> [generate -> SPIN train] x rounds -> answers (each model) -> eval
+#   [scenegen] -> ingest -> segment -> retrieve -> caption -> QA -> merge -> labeled -> tokenizer
+#   [scenegen_labeled] -> build_db -/          [scenegen_eval] -/
+#   tokenizer -> direct, SFT (labeled only), SFT (labeled + synthetic) -> [generate -> SPIN] x rounds
+#   -> answers (each model, on the held-out eval questions) -> eval
+# The labeled part (chain.labeled, a scene corpus with ground truth) makes the retrieval DB and,
+# as QA (tools/make_sft_set.py), the labeled training set; the pipeline turns the unlabeled part
+# (chain.corpus) into synthetic QA; the eval questions come from a third set of scenes
+# (chain.eval_corpus). The models: direct (the seeded init, untrained), sft_labeled, sft
+# (labeled + synthetic) and spin_rN: the rows of the OpenDriver report's Table 1 in miniature.
 # Synthesis stages (chain.array_stages) run as job arrays over shard ranges; training jobs
 # checkpoint and requeue themselves (slurm/lib/stage.sh). Stages whose outputs are complete
 # (cf-status) are skipped, so re-submitting after a failure resumes from what is complete.
@@ -36,6 +43,8 @@ CONFIGS=$(cfg chain.configs "")
 [ -z "$CONFIGS" ] || CONFIGS=$(abs "$CONFIGS")
 SCENEGEN=$(cfgd chain.scenegen false)
 CORPUS=$(abs "$(cfgd chain.corpus "$WORK/corpus")")
+LABELED=$(abs "$(cfgd chain.labeled "$WORK/corpus-labeled")")
+EVAL_CORPUS=$(abs "$(cfgd chain.eval_corpus "$WORK/corpus-eval")")
 ROUNDS=$(num chain.rounds "$(cfgd chain.rounds 2)")
 ARRAY_TASKS=$(num chain.array_tasks "$(cfgd chain.array_tasks 4)")
 read -r -a ARRAY_STAGES <<< "$(cfgd chain.array_stages "segment retrieve caption qa")"
@@ -75,14 +84,23 @@ declare -A JOB=()
 IDS=() SUMMARY=() PAST_UNTIL=0
 quote() { printf '%q ' "$@"; }
 
-# job NAME KIND EXECUTABLE "DEPS" -- ARGS...   with DONE=(paths) and CLAIM=(stage dir) set.
-# KIND names the script (slurm/<kind>.sbatch, answers -> generate), the [slurm.<kind>] and
-# [set.<kind>] tables and <chain.configs>/<config>.toml.
+# job NAME KIND EXECUTABLE "DEPS" -- ARGS...   with DONE=(paths), CLAIM=(stage dir) and LATE=()
+# set. KIND names the script (slurm/<kind>.sbatch; answers -> generate, direct and sft_labeled ->
+# sft, scenegen_* -> scenegen), the [slurm.<kind>] and [set.<kind>] tables (direct and
+# sft_labeled take [set.sft] first) and <chain.configs>/<config>.toml. LATE: arguments after
+# the [set.*] ones, which the config cannot override.
+# An EXECUTABLE with a / is a path (run directly), else a file in chain.bin.
 job() {
   local name=$1 kind=$2 exe=$3 deps=$4
   shift 5
-  local script=$kind conf=$kind array=0 d
-  case $kind in answers) script=generate; conf=generate ;; sft|spin) conf=train ;; esac
+  local script=$kind conf=$kind array=0 d tables=("$kind")
+  case $kind in
+    answers) script=generate; conf=generate ;;
+    sft|spin) conf=train ;;
+    direct|sft_labeled) script=sft; conf=train; tables=(sft "$kind") ;;
+    scenegen_*) script=scenegen; conf=scenegen ;;
+    labeled) conf=""; tables=() ;;  # a python tool: no --config, no --set
+  esac
   [ "$PAST_UNTIL" = 0 ] || return 0
   if [ "${#DONE[@]}" -gt 0 ] && complete "${DONE[@]}"; then
     SUMMARY+=("skip $name: complete")
@@ -90,10 +108,13 @@ job() {
     return 0
   fi
   for d in "${ARRAY_STAGES[@]}"; do [ "$d" != "$kind" ] || array=1; done
-  local args=("$@") key
-  [ -z "$CONFIGS" ] || [ ! -f "$CONFIGS/$conf.toml" ] || args=(--config "$CONFIGS/$conf.toml" "${args[@]}")
-  case $kind in sft|spin|generate|answers) [ -z "$MODEL_PRESET" ] || args+=(--set "model.preset=$MODEL_PRESET") ;; esac
-  while IFS= read -r key; do [ -z "$key" ] || args+=(--set "$key=${CFG[set.$kind.$key]}"); done < <(cfg_keys "set.$kind")
+  local args=("$@") key table
+  [ -z "$CONFIGS" ] || [ -z "$conf" ] || [ ! -f "$CONFIGS/$conf.toml" ] || args=(--config "$CONFIGS/$conf.toml" "${args[@]}")
+  case $script in sft|spin|generate) [ -z "$MODEL_PRESET" ] || args+=(--set "model.preset=$MODEL_PRESET") ;; esac
+  for table in "${tables[@]+"${tables[@]}"}"; do
+    while IFS= read -r key; do [ -z "$key" ] || args+=(--set "$key=${CFG[set.$table.$key]}"); done < <(cfg_keys "set.$table")
+  done
+  args+=("${LATE[@]+"${LATE[@]}"}")
 
   local escaped_logs=${LOGS//%/%%}
   OPTS=(--parsable --job-name="cf-$name" --chdir="$ROOT" --kill-on-invalid-dep=yes)
@@ -103,16 +124,17 @@ job() {
     array=0
     OPTS+=(--output="$escaped_logs/cf-$name-%j.out")
   fi
-  if [ -n "$SIGNAL_LEAD" ] && { [ "$kind" = sft ] || [ "$kind" = spin ]; }; then
+  if [ -n "$SIGNAL_LEAD" ] && { [ "$script" = sft ] || [ "$script" = spin ]; }; then
     OPTS+=(--signal="B:USR2@$SIGNAL_LEAD")
   fi
   slurm_opts "$kind"
   local after=() dep_words=()
   for d in $deps; do [ -z "${JOB[$d]:-}" ] || { after+=("${JOB[$d]}"); dep_words+=("\${JOB_$d}"); }; done
-  local runtime=(--launcher "$LAUNCHER" --mpi "$SRUN_MPI")
+  local runtime=(--launcher "$LAUNCHER" --mpi "$SRUN_MPI") exe_path=$BIN/$exe
+  [[ $exe != */* ]] || runtime=(--launcher none) exe_path=$exe
   [ "$array" = 0 ] || runtime+=(--array --claim "${CLAIM[0]}" "${CLAIM[1]}")
-  case $kind in sft|spin) runtime+=(--max-restarts "$MAX_RESTARTS") ;; esac
-  local tail=("$SLURM_DIR/$script.sbatch" "$SLURM_DIR" "${runtime[@]}" -- "$BIN/$exe" "${args[@]}")
+  case $script in sft|spin) runtime+=(--max-restarts "$MAX_RESTARTS") ;; esac
+  local tail=("$SLURM_DIR/$script.sbatch" "$SLURM_DIR" "${runtime[@]}" -- "$exe_path" "${args[@]}")
   if [ "$DRY" = 1 ]; then
     local dep=""
     [ "${#after[@]}" -eq 0 ] || dep="--dependency=afterok:$(IFS=:; echo "${dep_words[*]}")"
@@ -141,14 +163,19 @@ else
   : > "$WORK/slurm/jobs.tsv"
 fi
 
-S=(--set)  # shorthand
+S=(--set) LATE=()  # shorthand
 ING="$WORK/ingest" SEG="$WORK/segment" DB="$WORK/db" RET="$WORK/retrieve" CAP="$WORK/caption"
-QA="$WORK/qa" DATA="$WORK/dataset" TOK="$WORK/tokens" SFT="$WORK/sft"
+QA="$WORK/qa" DATA="$WORK/dataset" SETS="$WORK/sets" TOK="$WORK/tokens" SFT="$WORK/sft"
+# cf-scenegen makes the three corpora with different seeds (different scenes). A corpus has no
+# completion record: its job is skipped when what is made from it is complete.
 if [ "$SCENEGEN" = true ]; then
-  DONE=("$ING" "$DB/meta.json") CLAIM=()
+  DONE=("$ING") CLAIM=()
   job scenegen scenegen cf-scenegen "" -- "${S[@]}" "io.output=$CORPUS"
-  until_check scenegen
+  DONE=("$DB/meta.json") CLAIM=()
+  job scenegen_labeled scenegen_labeled cf-scenegen "" -- "${S[@]}" "io.output=$LABELED" \
+    "${S[@]}" scenegen.seed=4321 "${S[@]}" scenegen.clips=0
 fi
+until_check scenegen
 DONE=("$ING") CLAIM=()
 job ingest ingest cf-ingest "scenegen" -- "${S[@]}" "io.input=$CORPUS" "${S[@]}" "io.output=$ING"
 until_check ingest
@@ -156,7 +183,7 @@ DONE=("$SEG") CLAIM=(segment "$SEG")
 job segment segment cf-segment "ingest" -- "${S[@]}" "io.input=$ING" "${S[@]}" "io.output=$SEG"
 until_check segment
 DONE=("$DB/meta.json") CLAIM=()
-job build_db build_db cf-build-db "scenegen" -- "${S[@]}" "io.input=$CORPUS" "${S[@]}" "io.output=$DB"
+job build_db build_db cf-build-db "scenegen_labeled" -- "${S[@]}" "io.input=$LABELED" "${S[@]}" "io.output=$DB"
 until_check build_db
 DONE=("$RET") CLAIM=(retrieve "$RET")
 job retrieve retrieve cf-retrieve "segment build_db" -- "${S[@]}" "io.input=$SEG" "${S[@]}" "io.images=$ING" \
@@ -173,18 +200,38 @@ DONE=("$DATA") CLAIM=()
 job merge merge cf-merge "qa" -- "${S[@]}" "io.input=$QA" "${S[@]}" "io.caption=$CAP" "${S[@]}" "io.retrieve=$RET" \
   "${S[@]}" "io.regions=$SEG" "${S[@]}" "io.images=$ING" "${S[@]}" "io.output=$DATA"
 until_check merge
-DONE=("$TOK/train" "$TOK/eval") CLAIM=()
-job tokenizer tokenizer cf-tokenizer "merge" -- "${S[@]}" "io.input=$DATA" "${S[@]}" "io.output=$TOK"
+# The held-out eval scenes (needed from here on), then the labeled part as QA (train), the eval
+# questions (eval) and labeled + synthetic (mixed).
+if [ "$SCENEGEN" = true ]; then
+  DONE=("$SETS/eval") CLAIM=()
+  job scenegen_eval scenegen_eval cf-scenegen "" -- "${S[@]}" "io.output=$EVAL_CORPUS" \
+    "${S[@]}" scenegen.seed=9876 "${S[@]}" scenegen.clips=0
+fi
+DONE=("$SETS/train" "$SETS/eval" "$SETS/mixed") CLAIM=()
+job labeled labeled "$ROOT/tools/make_sft_set.py" "merge scenegen_labeled scenegen_eval" -- "$LABELED" "$SETS" \
+  --eval-corpus "$EVAL_CORPUS" --coda --synthetic "$DATA/train" --id-prefix labeled/
+DONE=("$TOK/mixed" "$TOK/train" "$TOK/eval") CLAIM=()
+job tokenizer tokenizer cf-tokenizer "labeled" -- "${S[@]}" "io.input=$SETS" "${S[@]}" "io.output=$TOK" \
+  "${S[@]}" 'tokenizer.splits=["mixed", "train", "eval"]'
 until_check tokenizer
+# direct: one optimizer step at learning rate 0 writes the seeded initial weights unchanged.
+DIRECT="$WORK/direct" SFT_LABELED="$WORK/sft-labeled"
+DONE=("$DIRECT/model.safetensors") CLAIM=() LATE=("${S[@]}" optim.lr=0 "${S[@]}" train.max_steps=1)
+job direct direct cf-train "tokenizer" -- "${S[@]}" train.mode=sft "${S[@]}" "io.input=$TOK/train" \
+  "${S[@]}" "io.output=$DIRECT"
+LATE=()
+DONE=("$SFT_LABELED/model.safetensors") CLAIM=()
+job sft_labeled sft_labeled cf-train "tokenizer" -- "${S[@]}" train.mode=sft "${S[@]}" "io.input=$TOK/train" \
+  "${S[@]}" "io.output=$SFT_LABELED"
 DONE=("$SFT/model.safetensors") CLAIM=()
-job sft sft cf-train "tokenizer" -- "${S[@]}" train.mode=sft "${S[@]}" "io.input=$TOK/train" "${S[@]}" "io.output=$SFT"
+job sft sft cf-train "tokenizer" -- "${S[@]}" train.mode=sft "${S[@]}" "io.input=$TOK/mixed" "${S[@]}" "io.output=$SFT"
 until_check sft
 
-MODELS=(sft) MODEL_DIRS=("$SFT") prev=sft prev_dir=$SFT prev_pairs=""
+MODELS=(direct sft_labeled sft) MODEL_DIRS=("$DIRECT" "$SFT_LABELED" "$SFT") prev=sft prev_dir=$SFT prev_pairs=""
 for ((r = 1; r <= ROUNDS; r++)); do
   R="$WORK/round-$r"
   DONE=("$R/pairs") CLAIM=(generate "$R/pairs")
-  job "generate_r$r" generate cf-generate "$prev" -- "${S[@]}" "io.input=$TOK/train" "${S[@]}" "io.output=$R/pairs" \
+  job "generate_r$r" generate cf-generate "$prev" -- "${S[@]}" "io.input=$TOK/mixed" "${S[@]}" "io.output=$R/pairs" \
     "${S[@]}" "generate.checkpoint=$prev_dir" "${S[@]}" "generate.round=$r" "${S[@]}" "generate.previous=$prev_pairs" \
     "${S[@]}" "generate.tokenizer=$TOK"
   DONE=("$R/model/model.safetensors") CLAIM=()
@@ -203,7 +250,8 @@ for i in "${!MODELS[@]}"; do
   DONE=("$WORK/answers/$m") CLAIM=(generate "$WORK/answers/$m")
   job "answers_$m" answers cf-generate "$m" -- "${S[@]}" "io.input=$TOK/eval" "${S[@]}" "io.output=$WORK/answers/$m" \
     "${S[@]}" "generate.checkpoint=$d" "${S[@]}" "generate.model_tag=$m" "${S[@]}" "generate.tokenizer=$TOK"
-  ANSWERS+=("$WORK/answers/$m") NAMES+=("$m") TRAIN_LOGS+=("$d") EVAL_DEPS+=" answers_$m"
+  ANSWERS+=("$WORK/answers/$m") NAMES+=("$m") EVAL_DEPS+=" answers_$m"
+  [ "$m" = direct ] || TRAIN_LOGS+=("$d")  # (direct's log is one step at learning rate 0)
 done
 DONE=("$WORK/eval/report.json") CLAIM=()
 job eval eval cf-eval "$EVAL_DEPS" -- "${S[@]}" "eval.answers=$(toml_list "${ANSWERS[@]}")" \

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Builds a small SFT dataset in the merged-dataset format from a cf-scenegen corpus.
 
-usage: make_sft_set.py CORPUS OUT [--eval N] [--seed S] [--shard-size K]
+usage: make_sft_set.py CORPUS OUT [--eval N | --eval-corpus DIR] [--coda] [--synthetic DIR]
+                       [--id-prefix P] [--seed S] [--shard-size K]
 
 Questions and answers come from the ground-truth labels (CORPUS/labels/scene_*.json): closed
 questions (weather, day or night, presence of pedestrians/cyclists/animals/debris/traffic
@@ -12,6 +13,16 @@ decoder (no cv2/PIL here); the future cf-merge takes clip frames from the ingest
 Scenes are split into OUT/train and OUT/eval (N scenes, by a seeded shuffle); each split is a
 stage directory (plan.json, stage "merge", shard-NNNNNN.h5) readable by cf::read_shard.
 The format is in docs/stages/dataset.md. Same corpus + seed -> same shard contents.
+The demo chain (slurm/submit.sh, job "labeled") uses the options below to build the labeled
+part of Table 1 of the OpenDriver report in miniature (docs/slurm.md):
+  --eval-corpus DIR  OUT/eval is made of every scene of another corpus (item ids prefixed
+                     "eval/"), CORPUS goes to OUT/train whole (--eval must stay 0)
+  --coda             every scene also gets an `annotation` sample (a compact Cosmos annotation
+                     as JSON: ANNOTATION_FIELDS), and OUT/eval keeps only the CODA-style tasks
+                     general (the description), region, suggestion and annotation
+  --synthetic DIR    also writes OUT/mixed: OUT/train's samples followed by every sample of DIR,
+                     a merged-dataset split (cf-merge's OUT/train)
+  --id-prefix P      prefix of CORPUS's item and sample ids (keeps them apart from DIR's)
 """
 import argparse
 import glob
@@ -21,10 +32,9 @@ import os
 import random
 import shutil
 import sys
-import zlib
 
-import h5py
-import numpy as np
+
+from merged_split_io import read_split, write_split
 
 CLOSED_SUFFIX = " Answer with a single word or phrase."
 WEATHER = {"clear": "Clear", "partly_cloudy": "Partly cloudy", "overcast": "Overcast",
@@ -32,6 +42,10 @@ WEATHER = {"clear": "Clear", "partly_cloudy": "Partly cloudy", "overcast": "Over
            "fog": "Fog"}
 PRESENCE = [("pedestrian", "a pedestrian"), ("cyclist", "a cyclist"), ("animal", "an animal"),
             ("debris", "debris"), ("traffic_light", "a traffic light")]
+ANNOTATION_FIELDS = ["weather", "lighting", "traffic_light", "driving_difficulty", "rule_violation",
+                     "interesting_scenario"]
+ANNOTATION_QUESTION = "Annotate the driving scene as JSON with the fields " + ", ".join(ANNOTATION_FIELDS) + "."
+CODA_EVAL_TASKS = {"detail": "general", "region": "region", "suggestion": "suggestion", "annotation": "annotation"}
 NUMBER = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
 
@@ -105,7 +119,7 @@ def suggestion(label):
     return "Continue in the lane at a safe speed and keep watching the traffic around."
 
 
-def scene_samples(label, rng):
+def scene_samples(label, rng, annotation=False):
     """(task, question, answer, closed) for one image, from its labels."""
     out = [("closed", rng.choice(["What is the weather like?", "How is the weather in this scene?"]),
             WEATHER.get(label["weather"], label["weather"]), 1),
@@ -128,12 +142,16 @@ def scene_samples(label, rng):
         W, H = label["width"], label["height"]
         box = f"[{x / W:.2f}, {y / H:.2f}, {(x + w) / W:.2f}, {(y + h) / H:.2f}]"
         kind = o["attributes"].get("kind", "").replace("_", " ")
-        name = sign_name(o) + " sign" if o["class"] == "traffic_sign" else f"{kind} {o['class'].replace('_', ' ')}".strip()
+        cls = o["class"].replace("_", " ")
+        name = sign_name(o) + " sign" if o["class"] == "traffic_sign" else kind if kind.endswith(cls) else f"{kind} {cls}".strip()
         out.append(("region", f"What is the object in the region {box}?", f"A {name}.", 0))
     if label.get("annotation", {}).get("safety_analysis"):
         out.append(("reasoning", "What should a driver pay attention to here, and why?",
                     " ".join(label["annotation"]["safety_analysis"].split()), 0))
     out.append(("suggestion", "What should the ego vehicle do next?", suggestion(label), 0))
+    if annotation and label.get("annotation"):
+        ann = {k: label["annotation"][k] for k in ANNOTATION_FIELDS if k in label["annotation"]}
+        out.append(("annotation", ANNOTATION_QUESTION, json.dumps(ann), 0))
     return out
 
 
@@ -143,146 +161,90 @@ def pair_sample(a, b):
     return ("comparison", "Which image shows more cars, image 1 or image 2?" + CLOSED_SUFFIX, ans, 1)
 
 
-def checksum(groups):
-    """CRC-32 of the content as cf::write_shard computes it (docs/formats.md)."""
-    crc = 0
-    for gname in ["items", "failures"] + sorted(g for g in groups if g.startswith("tables/")):
-        for name in sorted(groups[gname]):
-            col = groups[gname][name]
-            kind = 2 if isinstance(col, list) else 0
-            crc = zlib.crc32(f"{gname}/{name}:{kind}".encode(), crc)
-            if kind == 2:
-                for s in col:
-                    crc = zlib.crc32(np.int64(len(s)).tobytes() + s, crc)
-            else:
-                crc = zlib.crc32(np.ascontiguousarray(col, dtype="<i8").tobytes(), crc)
-    return crc
-
-
-def str_attr(obj, name, value):
-    b = value.encode()
-    obj.attrs.create(name, np.array(b if b else b"\0", dtype=f"S{max(1, len(b))}"),
-                     dtype=h5py.string_dtype("utf-8", max(1, len(b))))
-
-
-def write_column(group, name, col, gzip):
-    opts = {"compression": "gzip", "compression_opts": 4} if gzip else {}
-    if isinstance(col, list):
-        sub = group.create_group(name)
-        str_attr(sub, "cf_kind", "bytes")
-        data = np.frombuffer(b"".join(col), dtype=np.uint8)
-        offsets = np.concatenate([[0], np.cumsum([len(s) for s in col])]).astype(np.int64)
-        for dname, arr, o in (("data", data, opts), ("offsets", offsets, {"compression": "gzip"})):
-            kw = dict(chunks=(min(len(arr), 1 << 20),), fletcher32=True, **o) if len(arr) else {}
-            sub.create_dataset(dname, data=arr, **kw)
-    else:
-        arr = np.asarray(col, dtype=np.int64)
-        kw = dict(chunks=(min(len(arr), 1 << 17),), fletcher32=True, **opts) if len(arr) else {}
-        group.create_dataset(name, data=arr, **kw)
-
-
-def write_shard(path, items, images, meta):
-    failures = {k: [] for k in ("item_id", "source", "stage", "reason", "kind")}
-    groups = {"items": items, "failures": failures, "tables/images": images}
-    tmp = path + ".tmp"
-    with h5py.File(tmp, "w") as f:
-        for gname, cols in groups.items():
-            g = f.require_group(gname)
-            for name, col in cols.items():
-                write_column(g, name, col, gzip=name != "image")
-        str_attr(f, "cf_format", "cornerforge-shard-1")
-        str_attr(f, "cf_stage", "merge")
-        str_attr(f, "cf_meta", json.dumps(meta, sort_keys=True))
-        f.attrs.create("cf_item_count", np.int64(len(items["sample_id"])))
-        f.attrs.create("cf_failure_count", np.int64(0))
-        f.attrs.create("cf_checksum", np.int64(checksum(groups)))
-        f.attrs.create("cf_complete", np.int64(1))  # last: the completion record
-    os.replace(tmp, path)
-
-
-def write_split(out_dir, samples, shard_size, plan_hash, split):
-    """samples: list of (sample_id, item_id, task, question, answer, closed, [jpeg bytes])."""
-    os.makedirs(out_dir, exist_ok=True)
-    shards = [samples[i:i + shard_size] for i in range(0, len(samples), shard_size)] or [[]]
-    for idx, part in enumerate(shards):
-        items = {c: [] for c in ("sample_id", "item_id", "task", "question", "answer")}
-        items.update(closed=[], n_images=[])
-        images = {"item_row": [], "frame_index": [], "image": []}
-        for row, (sid, iid, task, q, a, closed, jpegs) in enumerate(part):
-            for c, v in zip(("sample_id", "item_id", "task", "question", "answer"), (sid, iid, task, q, a)):
-                items[c].append(v.encode())
-            items["closed"].append(closed)
-            items["n_images"].append(len(jpegs))
-            for k, jpeg in enumerate(jpegs):
-                images["item_row"].append(row)
-                images["frame_index"].append(k)
-                images["image"].append(jpeg)
-        for cols, names in ((items, ("closed", "n_images")), (images, ("item_row", "frame_index"))):
-            for c in names:
-                cols[c] = np.array(cols[c], dtype=np.int64)
-        meta = {"plan_hash": plan_hash, "shard": idx, "split": split, "generator": "tools/make_sft_set.py"}
-        write_shard(os.path.join(out_dir, f"shard-{idx:06d}.h5"), items, images, meta)
-    with open(os.path.join(out_dir, "plan.json.tmp"), "w") as f:
-        json.dump({"stage": "merge", "shards": len(shards), "plan_hash": plan_hash}, f, indent=2)
-    os.replace(os.path.join(out_dir, "plan.json.tmp"), os.path.join(out_dir, "plan.json"))
-    return len(shards)
-
-
 def prepare_out(out):
     marker = os.path.join(out, ".cornerforge.json")
     if os.path.isdir(out) and os.listdir(out):
         if not os.path.exists(marker) or json.load(open(marker)).get("stage") != "merge":
             sys.exit(f"make_sft_set: '{out}' is not empty and is not a merged dataset; refusing to write there")
-        for split in ("train", "eval"):
+        for split in ("train", "eval", "mixed"):
             shutil.rmtree(os.path.join(out, split), ignore_errors=True)
     os.makedirs(out, exist_ok=True)
     with open(marker, "w") as f:
         json.dump({"stage": "merge", "format": "cornerforge-1", "generator": "tools/make_sft_set.py"}, f)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("corpus")
-    ap.add_argument("out")
-    ap.add_argument("--eval", type=int, default=8, help="scenes held out for OUT/eval (default 8)")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--shard-size", type=int, default=256, help="samples per shard at most")
-    args = ap.parse_args()
-    paths = sorted(glob.glob(os.path.join(args.corpus, "labels", "scene_*.json")))
+def load_scenes(corpus, h):
+    paths = sorted(glob.glob(os.path.join(corpus, "labels", "scene_*.json")))
     if not paths:
-        sys.exit(f"make_sft_set: no labels/scene_*.json under '{args.corpus}' (is it a cf-scenegen corpus?)")
-    if not 0 <= args.eval < len(paths):
-        sys.exit(f"make_sft_set: --eval {args.eval} must leave training scenes ({len(paths)} scenes)")
-    h = hashlib.sha256(f"{args.seed}|{args.eval}|{args.shard_size}".encode())
+        sys.exit(f"make_sft_set: no labels/scene_*.json under '{corpus}' (is it a cf-scenegen corpus?)")
     scenes = []
     for p in paths:
         with open(p, "rb") as f:
             raw = f.read()
         label = json.loads(raw)
-        with open(os.path.join(args.corpus, label["image"]), "rb") as f:
+        with open(os.path.join(corpus, label["image"]), "rb") as f:
             jpeg = f.read()
         h.update(raw + hashlib.sha256(jpeg).digest())
         scenes.append((label, jpeg))
+    return scenes
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus")
+    ap.add_argument("out")
+    ap.add_argument("--eval", type=int, default=None, help="scenes held out for OUT/eval (default 8; 0 with --eval-corpus)")
+    ap.add_argument("--eval-corpus", default="", help="a corpus whose scenes make OUT/eval")
+    ap.add_argument("--coda", action="store_true", help="annotation samples; CODA-style tasks only in OUT/eval")
+    ap.add_argument("--synthetic", default="", help="a merged-dataset split to append to OUT/train as OUT/mixed")
+    ap.add_argument("--id-prefix", default="", help="prefix of CORPUS's item and sample ids")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--shard-size", type=int, default=256, help="samples per shard at most")
+    args = ap.parse_args()
+    if args.eval is None:
+        args.eval = 0 if args.eval_corpus else 8
+    options = f"|{args.coda}|{args.id_prefix}" if args.coda or args.id_prefix else ""
+    h = hashlib.sha256(f"{args.seed}|{args.eval}|{args.shard_size}{options}".encode())
+    scenes = [(label, jpeg, args.id_prefix) for label, jpeg in load_scenes(args.corpus, h)]
+    if args.eval_corpus and args.eval:
+        sys.exit("make_sft_set: --eval-corpus takes the eval scenes from another corpus; --eval must be 0")
+    if not 0 <= args.eval < len(scenes):
+        sys.exit(f"make_sft_set: --eval {args.eval} must leave training scenes ({len(scenes)} scenes)")
     order = list(range(len(scenes)))
     random.Random(args.seed).shuffle(order)
     splits = {"eval": sorted(order[:args.eval]), "train": sorted(order[args.eval:])}
+    if args.eval_corpus:
+        h.update(b"eval-corpus")
+        held_out = load_scenes(args.eval_corpus, h)
+        splits["eval"] = list(range(len(scenes), len(scenes) + len(held_out)))
+        scenes += [(label, jpeg, "eval/") for label, jpeg in held_out]
+    synthetic = read_split(args.synthetic) if args.synthetic else None
     prepare_out(args.out)
     clips = len(glob.glob(os.path.join(args.corpus, "clips", "*.json")))
     summary = {"scenes": len(scenes), "clips_skipped": clips}
     for split, idxs in splits.items():
+        coda_eval = args.coda and split == "eval"
         samples = []
         for pos, i in enumerate(idxs):
-            label, jpeg = scenes[i]
+            label, jpeg, prefix = scenes[i]
+            item = prefix + label["image"]
             rng = random.Random(f"{args.seed}:{label['image']}")
-            for k, (task, q, a, closed) in enumerate(scene_samples(label, rng)):
-                samples.append((f"{label['image']}#q{k:02d}", label["image"], task, q, a, closed, [jpeg]))
-            if pos % 2 == 1:  # a two-image comparison with the previous scene of the split
-                prev_label, prev_jpeg = scenes[idxs[pos - 1]]
+            for k, (task, q, a, closed) in enumerate(scene_samples(label, rng, args.coda)):
+                if coda_eval and task not in CODA_EVAL_TASKS:
+                    continue
+                samples.append((f"{item}#q{k:02d}", item, CODA_EVAL_TASKS[task] if coda_eval else task, q, a, closed, [jpeg]))
+            if pos % 2 == 1 and not coda_eval:  # a two-image comparison with the previous scene of the split
+                prev_label, prev_jpeg, prev_prefix = scenes[idxs[pos - 1]]
+                prev_item = prev_prefix + prev_label["image"]
                 task, q, a, closed = pair_sample(prev_label, label)
-                samples.append((f"{prev_label['image']}+{label['image']}#cmp", f"{prev_label['image']}|{label['image']}",
-                                task, q, a, closed, [prev_jpeg, jpeg]))
+                samples.append((f"{prev_item}+{item}#cmp", f"{prev_item}|{item}", task, q, a, closed, [prev_jpeg, jpeg]))
         shards = write_split(os.path.join(args.out, split), samples, args.shard_size, h.hexdigest(), split)
         summary[split] = {"scenes": len(idxs), "samples": len(samples), "shards": shards}
+        if split == "train" and synthetic is not None:
+            mixed = samples + synthetic
+            mix_hash = hashlib.sha256((h.hexdigest() + open(os.path.join(args.synthetic, "plan.json")).read()).encode())
+            shards = write_split(os.path.join(args.out, "mixed"), mixed, args.shard_size, mix_hash.hexdigest(), "mixed")
+            summary["mixed"] = {"labeled": len(samples), "synthetic": len(synthetic), "samples": len(mixed), "shards": shards}
     print(json.dumps(summary))
 
 

@@ -4,9 +4,12 @@
 #  1. the stand-in runs a job array's tasks in turn with SLURM_ARRAY_* set, fills in the --output
 #     patterns (%A %a %j %%), turns --ntasks into CF_MPIRUN_NP, prints consecutive job ids and
 #     fails when a task fails (after running the others);
-#  2. the chain at the --small size up to build_db (scenegen, ingest on 2 ranks, segment as a
-#     2-task array, build_db) runs with mpirun: outputs complete, each array task wrote its part; a
-#     re-run has nothing to submit.
+#  2. the chain at the --small size up to build_db (the unlabeled and labeled corpora, ingest on 2
+#     ranks, segment as a 2-task array, build_db) runs with mpirun: outputs complete, each array
+#     task wrote its part; a re-run has nothing to submit;
+#  3. resumed up to eval: the results table has its rows (direct, sft_labeled, sft, spin_r1) and
+#     columns, the labeled / synthetic / eval sets come from different scenes
+#     (tests/mpi/slurm_results_check.py); a re-run has nothing to submit.
 source "$(dirname "$0")/common.sh"
 export CF_INLINE_DIR="$SCRATCH/inline"
 mkdir -p "$CF_INLINE_DIR"
@@ -40,7 +43,7 @@ $PY - "$WORK" <<'PYEOF'
 import json, sys
 work = sys.argv[1]
 jobs = dict(l.split() for l in open(f"{work}/slurm/jobs.tsv"))
-assert list(jobs) == ["scenegen", "ingest", "segment", "build_db"], jobs
+assert list(jobs) == ["scenegen", "scenegen_labeled", "ingest", "segment", "build_db"], jobs
 plan = json.load(open(f"{work}/segment/plan.json"))
 done = []
 for task in (0, 1):
@@ -51,4 +54,14 @@ print("segment array tasks wrote", done, "of", plan["shards"], "shards")
 PYEOF
 CF_NO_SLURM=1 UNTIL=build_db BIN="$BUILD/jobs" "$SRC/slurm/demo_chain.sh" --small "$WORK" > "$SCRATCH/run2.txt" 2>&1
 grep -q "nothing to submit" "$SCRATCH/run2.txt"
+
+# 3. The rest of the chain, resumed after build_db, and the results table at its end.
+CF_NO_SLURM=1 UNTIL=eval BIN="$BUILD/jobs" "$SRC/slurm/demo_chain.sh" --small "$WORK" > "$SCRATCH/run3.txt" 2>&1 ||
+  { cat "$SCRATCH/run3.txt"; exit 1; }
+for s in scenegen scenegen_labeled ingest segment build_db; do grep -qx "skip $s: complete" "$SCRATCH/run3.txt"; done
+grep -q '^| SFT (labeled only) |' "$SCRATCH/run3.txt" && grep -q '^plot: ' "$SCRATCH/run3.txt" ||
+  { echo "no results table at the end:"; tail -20 "$SCRATCH/run3.txt"; exit 1; }
+$PY "$SRC/tests/mpi/slurm_results_check.py" "$SRC" "$WORK" 1
+CF_NO_SLURM=1 UNTIL=eval BIN="$BUILD/jobs" "$SRC/slurm/demo_chain.sh" --small "$WORK" > "$SCRATCH/run4.txt" 2>&1
+grep -q "nothing to submit" "$SCRATCH/run4.txt"
 echo "slurm_inline: OK"
