@@ -2,6 +2,8 @@
 // suppression that keeps one confident region per object (object_select.h).
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "synth/retrieve/object_select.h"
 #include "synth/retrieve/vote.h"
 
@@ -21,6 +23,18 @@ TEST(RetrieveVote, BackgroundNeighboursGiveAShareNotAName) {
   auto plain = name_region(nb, e, "score", 0.8f);  // no background label: an ordinary name
   EXPECT_EQ(plain.label, "background");
   EXPECT_FLOAT_EQ(plain.background, 0.f);
+}
+
+TEST(RetrieveVote, SoftmaxLetsTheClosestNeighboursDecide) {
+  std::vector<DbEntry> e = {{"bus", ""}, {"truck", ""}, {"truck", ""}, {"truck", ""}, {"background", ""}};
+  std::vector<Neighbor> nb = {{0, 0.99f}, {1, 0.95f}, {2, 0.95f}, {3, 0.95f}, {4, 0.95f}};
+  EXPECT_EQ(name_region(nb, e, "score", 0.8f, "background").label, "truck");  // 3 x 0.95 > 0.99
+  const auto s = name_region(nb, e, "softmax", 0.8f, "background", 0.01f);
+  EXPECT_EQ(s.label, "bus");  // exp(0) = 1 vs 3 exp(-4)
+  const double far = std::exp(-4.0);
+  EXPECT_NEAR(s.agreement, 1.0 / (1.0 + 3 * far), 1e-5);
+  EXPECT_NEAR(s.background, far / (1.0 + 4 * far), 1e-5);
+  EXPECT_FLOAT_EQ(s.score, 0.99f);
 }
 
 TEST(RetrieveObjects, OneConfidentRegionPerObject) {

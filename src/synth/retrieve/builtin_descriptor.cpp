@@ -13,7 +13,7 @@ namespace {
 // Block weights, tuned by leave-one-out naming on cf-scenegen ground truth (tests/unit).
 constexpr double kHorizon = 0.45;  // typical dashcam horizon row, fraction of height
 constexpr double kWGround = 1.0;   // ground-plane size features (was 1 / 1.5)
-constexpr float kWColor = 1.0f, kWBands = 0.7f, kWMask = 1.0f, kWGrad = 0.8f, kWShape = 1.0f;
+constexpr float kWColor = 1.0f, kWBands = 1.0f, kWMask = 1.0f, kWGrad = 0.8f, kWShape = 1.0f;
 
 int ab_bin(int v) {  // OpenCV 8-bit a/b are centred at 128; most object colors are near grey
   if (v < 108) return 0;
@@ -35,13 +35,13 @@ void append_block(std::vector<float>& out, std::vector<float> block, float weigh
 
 std::vector<float> color_and_bands(const cv::Mat& lab, const cv::Mat& m, std::vector<float>& bands) {
   std::vector<float> hist(kBuiltinColorDim, 0.f);
-  double sum[3][4] = {};  // per band: n, L, a, b
-  double sq[3] = {};
+  double sum[kBuiltinBands][4] = {};  // per band: n, L, a, b
+  double sq[kBuiltinBands] = {};
   const int rows = lab.rows;
   for (int y = 0; y < rows; ++y) {
     const auto* p = lab.ptr<cv::Vec3b>(y);
     const auto* q = m.ptr<uint8_t>(y);
-    const int band = std::min(2, 3 * y / rows);
+    const int band = std::min(kBuiltinBands - 1, kBuiltinBands * y / rows);
     for (int x = 0; x < lab.cols; ++x) {
       if (!q[x]) continue;
       const int L = p[x][0], a = p[x][1], b = p[x][2];
@@ -55,7 +55,7 @@ std::vector<float> color_and_bands(const cv::Mat& lab, const cv::Mat& m, std::ve
   }
   for (float& h : hist) h = std::sqrt(h);
   bands.assign(kBuiltinBandDim, 0.f);
-  for (int k = 0; k < 3; ++k) {
+  for (int k = 0; k < kBuiltinBands; ++k) {
     const double n = sum[k][0];
     if (n == 0) continue;
     const double L = sum[k][1] / n;

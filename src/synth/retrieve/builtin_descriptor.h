@@ -1,7 +1,7 @@
 // The "builtin" region descriptor: a deterministic, weight-free embedding of a masked region.
 // Blocks (each L2-normalized, weighted, then the whole vector L2-normalized):
 //   color  joint CIE Lab histogram of the region's pixels (4 L x 5 a x 5 b, Hellinger)
-//   bands  mean L, a, b and spread of L in the top, middle and bottom third of the box
+//   bands  mean L, a, b and spread of L in six horizontal bands of the box (top to bottom)
 //   mask   8x8 occupancy grid of the mask inside its box (the silhouette)
 //   grad   gradient orientation histograms (9 unsigned bins) in 2x2 cells of the box
 //   shape  aspect ratio, fill ratio, 7 Hu moments, size and position relative to the image,
@@ -13,7 +13,8 @@
 
 namespace cf::retrieve {
 
-inline constexpr int kBuiltinColorDim = 4 * 5 * 5, kBuiltinBandDim = 3 * 4, kBuiltinMaskDim = 64,
+inline constexpr int kBuiltinColorDim = 4 * 5 * 5, kBuiltinBands = 6,
+                     kBuiltinBandDim = kBuiltinBands * 4, kBuiltinMaskDim = 64,
                      kBuiltinGradDim = 4 * 9, kBuiltinShapeDim = 17;
 inline constexpr int kBuiltinDim =
     kBuiltinColorDim + kBuiltinBandDim + kBuiltinMaskDim + kBuiltinGradDim + kBuiltinShapeDim;

@@ -120,7 +120,8 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
   for (size_t i = 0; i < rows.size(); ++i) {
     out[i].naming = empty[i] ? Naming{kUnknownLabel, 0.f, ""}
                              : name_region(nbs[i], res.db.entries(), cfg.get_string("retrieve.vote"), min_score,
-                                           cfg.get_string("retrieve.background_label"));
+                                           cfg.get_string("retrieve.background_label"),
+                                           static_cast<float>(cfg.get_float("retrieve.vote_temperature")));
     out[i].kb = res.kb.lookup(out[i].naming.label);
     cands[i].known = out[i].naming.label != kUnknownLabel;
     cands[i].score = out[i].naming.score;
@@ -147,9 +148,12 @@ void declare_retrieve_config(ConfigSchema& schema) {
   schema.add_string("retrieve.knowledge_base", "configs/knowledge_base.jsonl",
                     "JSONL of {name, aliases[], description, driving_relevance}");
   schema.add_int("retrieve.k", 10, "Neighbours per region (top_k column and vote)", 1, 1000);
-  schema.add_string("retrieve.vote", "score",
-                    "score: label with the largest summed similarity; majority: most neighbours",
-                    {"score", "majority"});
+  schema.add_string("retrieve.vote", "softmax",
+                    "score: label with the largest summed similarity; majority: most neighbours; "
+                    "softmax: largest sum of exp((similarity - best) / retrieve.vote_temperature)",
+                    {"score", "majority", "softmax"});
+  schema.add_float("retrieve.vote_temperature", 0.01,
+                   "softmax vote: similarity difference that weighs a neighbour e times less", 1e-4, 10.0);
   schema.add_float("retrieve.min_score", 0.8,
                    "Below this best similarity of the winning label the region is \"unknown object\"",
                    -1.0, 1.0);
@@ -158,7 +162,7 @@ void declare_retrieve_config(ConfigSchema& schema) {
                     "the neighbours rules a region out of the object column; empty = none");
   schema.add_float("retrieve.object_min_score", 0.94,
                    "object column: named regions at least this similar are object candidates", -1.0, 1.0);
-  schema.add_float("retrieve.object_max_background", 0.5,
+  schema.add_float("retrieve.object_max_background", 0.3,
                    "object column: candidates whose neighbours' similarity is at most this share background", 0.0, 1.0);
   schema.add_float("retrieve.object_min_agreement", 0.9,
                    "object column: candidates whose name has at least this share of the object neighbours' similarity",

@@ -2,12 +2,14 @@
 
 #include <cstdio>
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace cf::retrieve {
 
 Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbEntry>& entries,
-                   const std::string& vote, float min_score, const std::string& background_label) {
+                   const std::string& vote, float min_score, const std::string& background_label,
+                   float temperature) {
   struct Tally {
     double sum = 0;
     int count = 0;
@@ -17,12 +19,18 @@ Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbE
   std::map<std::string, Tally> tally;
   std::vector<std::string> order;  // distinct names by first (= best) appearance
   double bg_sum = 0, all_sum = 0;
+  float top = -2;
+  for (const auto& nb : neighbors) top = std::max(top, nb.score);
+  // A neighbour's weight: its similarity, or with "softmax" exp((similarity - best) / T).
+  const bool soft = vote == "softmax" && temperature > 0;
+  auto weight = [&](float s) { return soft ? std::exp((double(s) - top) / temperature) : std::max(0.0, double(s)); };
   for (size_t r = 0; r < neighbors.size(); ++r) {
     const auto& nb = neighbors[r];
     const std::string& label = entries.at(static_cast<size_t>(nb.id)).label;
-    all_sum += std::max(0.f, nb.score);
+    const double w = weight(nb.score);
+    all_sum += w;
     if (!background_label.empty() && label == background_label) {
-      bg_sum += std::max(0.f, nb.score);
+      bg_sum += w;
       continue;
     }
     auto [it, fresh] = tally.try_emplace(label);
@@ -30,7 +38,7 @@ Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbE
       it->second.first = r;
       order.push_back(label);
     }
-    it->second.sum += nb.score;
+    it->second.sum += soft ? w : double(nb.score);
     it->second.count += 1;
     it->second.best = std::max(it->second.best, nb.score);
   }

@@ -18,11 +18,14 @@ struct Naming {
 };
 
 // vote "score": a label's weight is the sum of its neighbours' similarities; "majority": the
-// count of its neighbours (ties: the sum). Neighbours labelled `background_label` (non-empty;
+// count of its neighbours (ties: the sum); "softmax": the sum of exp((similarity - best
+// similarity) / temperature), so close neighbours outweigh far ones (background share and
+// agreement use the same weights). Neighbours labelled `background_label` (non-empty;
 // cf-build-db's background exemplars) take no part in the vote: they give `background`, and a
 // region whose neighbours are all background is kUnknownLabel. The winner's score is its best
 // similarity; below min_score the region is kUnknownLabel (its score stays the measured one).
 Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbEntry>& entries,
-                   const std::string& vote, float min_score, const std::string& background_label = "");
+                   const std::string& vote, float min_score, const std::string& background_label = "",
+                   float temperature = 0.01f);
 
 }  // namespace cf::retrieve
