@@ -2,6 +2,7 @@
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/prompts.h"
 #include "eval/builtin_judge.h"
 #include "eval/openai_judge.h"
 #include "net/net_config.h"
@@ -39,12 +40,12 @@ std::unique_ptr<Judge> make_judge(const Config& cfg) {
   if (kind == "openai") {
     OpenAiJudgeOptions o;
     o.client = net::read_net_options(cfg);
-    o.system_prompt = judge_prompt("judge_system", cfg.get_string("eval.prompt_system"), "eval.prompt_system");
-    o.score_prompt = judge_prompt("judge_score", cfg.get_string("eval.prompt_score"), "eval.prompt_score");
-    o.pairwise_prompt = judge_prompt("judge_pairwise", cfg.get_string("eval.prompt_pairwise"), "eval.prompt_pairwise");
+    o.system_prompt = load_prompt("judge_system", cfg.get_string("eval.prompt_system"), "eval.prompt_system");
+    o.score_prompt = load_prompt("judge_score", cfg.get_string("eval.prompt_score"), "eval.prompt_score");
+    o.pairwise_prompt = load_prompt("judge_pairwise", cfg.get_string("eval.prompt_pairwise"), "eval.prompt_pairwise");
     // Check the templates now, so a bad placeholder is a config error before any request.
-    fill_prompt(o.score_prompt, {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer", ""}}, "eval.prompt_score");
-    fill_prompt(o.pairwise_prompt,
+    fill_template(o.score_prompt, {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer", ""}}, "eval.prompt_score");
+    fill_template(o.pairwise_prompt,
                 {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer_a", ""}, {"answer_b", ""}},
                 "eval.prompt_pairwise");
     o.parse_retries = static_cast<int>(cfg.get_int("eval.parse_retries"));

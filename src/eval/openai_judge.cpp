@@ -1,42 +1,10 @@
 #include "eval/openai_judge.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "core/error.h"
 #include "eval/extract.h"
-#include "eval/prompts.h"
+#include "core/prompts.h"
 
 namespace cf::eval {
-
-std::string judge_prompt(const std::string& name, const std::string& path, const std::string& key) {
-  if (path.empty()) {
-    const auto& m = embedded_judge_prompts();
-    auto it = m.find(name);
-    if (it == m.end()) throw ConfigError(key + ": no shipped prompt '" + name + "'");
-    return it->second;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(key + ": cannot read prompt file '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string fill_prompt(const std::string& tpl, const std::map<std::string, std::string>& vars, const std::string& what) {
-  std::string out;
-  size_t pos = 0;
-  for (size_t a; (a = tpl.find("{{", pos)) != std::string::npos;) {
-    const size_t b = tpl.find("}}", a + 2);
-    if (b == std::string::npos) break;
-    const std::string name = tpl.substr(a + 2, b - a - 2);
-    auto it = vars.find(name);
-    if (it == vars.end()) throw ConfigError(what + ": unknown placeholder {{" + name + "}} in the prompt");
-    out += tpl.substr(pos, a - pos) + it->second;
-    pos = b + 2;
-  }
-  return out + tpl.substr(pos);
-}
 
 std::string judge_guidance(const std::string& task, const std::string& field) {
   static const std::map<std::string, std::string> fields = {
@@ -116,7 +84,7 @@ std::string shown(const std::string& s) { return s.empty() ? "(empty)" : s; }
 std::vector<ScoreJudgment> OpenAiJudge::score(const std::vector<ScoreRequest>& reqs) {
   std::vector<net::ChatRequest> chats;
   for (const auto& r : reqs)
-    chats.push_back(chat(opt_, fill_prompt(opt_.score_prompt,
+    chats.push_back(chat(opt_, fill_template(opt_.score_prompt,
                                            {{"question", shown(r.question)}, {"guidance", judge_guidance(r.task, r.field)},
                                             {"reference", shown(r.reference)}, {"answer", shown(r.answer)}},
                                            "eval.prompt_score")));
@@ -126,7 +94,7 @@ std::vector<ScoreJudgment> OpenAiJudge::score(const std::vector<ScoreRequest>& r
 std::vector<PairJudgment> OpenAiJudge::compare(const std::vector<PairRequest>& reqs) {
   std::vector<net::ChatRequest> chats;
   for (const auto& r : reqs)
-    chats.push_back(chat(opt_, fill_prompt(opt_.pairwise_prompt,
+    chats.push_back(chat(opt_, fill_template(opt_.pairwise_prompt,
                                            {{"question", shown(r.question)}, {"guidance", judge_guidance(r.task, "")},
                                             {"reference", shown(r.reference)}, {"answer_a", shown(r.first)},
                                             {"answer_b", shown(r.second)}},

@@ -20,10 +20,7 @@ struct OpenAiJudgeOptions {
   int64_t max_tokens = 400;
 };
 
-// The shipped judge_<name>.txt, or the file at `path` when not empty. Throws ConfigError(key).
-std::string judge_prompt(const std::string& name, const std::string& path, const std::string& key);
-// {{name}} → vars[name]; an unknown placeholder is a ConfigError naming `what`.
-std::string fill_prompt(const std::string& tpl, const std::map<std::string, std::string>& vars, const std::string& what);
+// Judge prompts: cf::load_prompt("judge_<name>", path, key) and cf::fill_template (core/prompts.h).
 // What the judge should look for, by task (and annotation field).
 std::string judge_guidance(const std::string& task, const std::string& field);
 

@@ -4,12 +4,14 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/error.h"
+#include "core/prompts.h"
 #include "synth/caption/image_attributes.h"
 #include "synth/caption/openai_caption.h"
-#include "synth/caption/prompts.h"
 #include "synth/caption/scene_text.h"
 
 using namespace cf::synth;
+using cf::fill_template;
+using cf::load_prompt;
 
 namespace {
 

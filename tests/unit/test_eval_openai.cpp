@@ -13,11 +13,14 @@
 
 #include "core/config.h"
 #include "core/error.h"
+#include "core/prompts.h"
 #include "eval/eval_stage.h"
 #include "eval/evaluate.h"
 #include "eval/openai_judge.h"
 
 using namespace cf::eval;
+using cf::fill_template;
+using cf::load_prompt;
 
 namespace {
 
@@ -93,9 +96,9 @@ class JudgeServer : public ::testing::Test {
     o.client.max_retries = 2;
     o.client.backoff_ms = 10;
     o.client.concurrency = 3;
-    o.system_prompt = judge_prompt("judge_system", "", "eval.prompt_system");
-    o.score_prompt = judge_prompt("judge_score", "", "eval.prompt_score");
-    o.pairwise_prompt = judge_prompt("judge_pairwise", "", "eval.prompt_pairwise");
+    o.system_prompt = load_prompt("judge_system", "", "eval.prompt_system");
+    o.score_prompt = load_prompt("judge_score", "", "eval.prompt_score");
+    o.pairwise_prompt = load_prompt("judge_pairwise", "", "eval.prompt_pairwise");
     o.parse_retries = parse_retries;
     return OpenAiJudge(o);
   }
@@ -190,13 +193,13 @@ TEST_F(JudgeServer, PositionBiasCancelsToTies) {
 TEST(EvalConfig, ShippedPromptsFillAndBadPlaceholdersAreConfigErrors) {
   cf::ConfigSchema schema;
   declare_eval_config(schema);
-  EXPECT_NO_THROW(fill_prompt(judge_prompt("judge_score", "", "k"),
+  EXPECT_NO_THROW(fill_template(load_prompt("judge_score", "", "k"),
                               {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer", ""}}, "k"));
   try {
-    fill_prompt("Grade {{anwser}}", {{"answer", ""}}, "eval.prompt_score");
+    fill_template("Grade {{anwser}}", {{"answer", ""}}, "eval.prompt_score");
     FAIL();
   } catch (const cf::ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("eval.prompt_score: unknown placeholder {{anwser}}"), std::string::npos);
   }
-  EXPECT_THROW(judge_prompt("judge_score", "/nonexistent/prompt.txt", "eval.prompt_score"), cf::ConfigError);
+  EXPECT_THROW(load_prompt("judge_score", "/nonexistent/prompt.txt", "eval.prompt_score"), cf::ConfigError);
 }

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <set>
 
-#include "synth/caption/prompts.h"
+#include "core/prompts.h"
 #include "synth/caption/scene_text.h"
 
 namespace cf::synth {

@@ -1,7 +1,7 @@
 #include "synth/qa/openai_qa.h"
 
 #include "synth/caption/openai_caption.h"
-#include "synth/caption/prompts.h"
+#include "core/prompts.h"
 #include "synth/qa/cosmos_annotation.h"
 #include "synth/qa/json_schema.h"
 

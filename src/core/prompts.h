@@ -1,10 +1,11 @@
-// Prompt texts: the shipped ones (configs/prompts/<name>.txt, embedded at build time) or a file
-// named in the config, and {{placeholder}} filling.
+// Prompt texts of every stage that talks to a model (caption, qa, eval judges): the shipped ones
+// (configs/prompts/<name>.txt, embedded at build time by src/core/CMakeLists.txt) or a file named
+// in the config, and {{placeholder}} filling.
 #pragma once
 #include <map>
 #include <string>
 
-namespace cf::synth {
+namespace cf {
 
 const std::map<std::string, std::string>& builtin_prompts();  // name (file stem) -> text
 
@@ -17,4 +18,4 @@ std::string load_prompt(const std::string& name, const std::string& path, const 
 std::string fill_template(const std::string& tpl, const std::map<std::string, std::string>& vars,
                           const std::string& what);
 
-}  // namespace cf::synth
+}  // namespace cf

@@ -1,11 +1,11 @@
-#include "synth/caption/prompts.h"
+#include "core/prompts.h"
 
 #include <fstream>
 #include <sstream>
 
 #include "core/error.h"
 
-namespace cf::synth {
+namespace cf {
 
 std::string load_prompt(const std::string& name, const std::string& path, const std::string& key) {
   if (path.empty()) {
@@ -38,4 +38,4 @@ std::string fill_template(const std::string& tpl, const std::map<std::string, st
   return out + tpl.substr(pos);
 }
 
-}  // namespace cf::synth
+}  // namespace cf
