@@ -14,6 +14,7 @@
 #include <faiss/index_io.h>
 
 #include "core/error.h"
+#include "synth/retrieve/fast_ip_storage.h"
 #include "synth/retrieve/vector_db.h"
 
 namespace fs = std::filesystem;
@@ -140,6 +141,40 @@ TEST(RetrieveDb, HnswRoundTripEqualsInMemoryIndexAndIsByteStable) {
       EXPECT_EQ(again[q][k].score, res[q][k].score);
     }
   EXPECT_GE(exact_hits, nq * 9 / 10);  // small graph, ef 64: nearly exact
+}
+
+TEST(RetrieveDb, Dot8EqualsDoubleReference) {
+  const auto v = unit_vectors(2, 241, 5);  // the builtin descriptor's dimension: 30 blocks + tail
+  for (size_t d : {size_t(0), size_t(1), size_t(7), size_t(8), size_t(9), size_t(64), size_t(241)}) {
+    double ref = 0;
+    for (size_t i = 0; i < d; ++i) ref += double(v[i]) * v[241 + i];
+    EXPECT_NEAR(dot8(v.data(), v.data() + 241, d), ref, 1e-6) << "d=" << d;
+  }
+}
+
+// FAISS's own storage and FastIPStorage over the same graph: same neighbours, same scores to 1e-6.
+TEST(RetrieveDb, FastInnerProductAnswersLikeFaissStorage) {
+  TempDir a;
+  const int d = 241;
+  const int64_t n = 800, nq = 40;
+  const auto data = unit_vectors(n, d, 6), queries = unit_vectors(nq, d, 7);
+  auto plain = std::make_unique<faiss::IndexHNSWFlat>(d, 16, faiss::METRIC_INNER_PRODUCT);
+  plain->add(n, data.data());
+  faiss::write_index(plain.get(), (a.path.string() + ".faiss").c_str());
+  std::unique_ptr<faiss::Index> fast(faiss::read_index((a.path.string() + ".faiss").c_str()));
+  fs::remove(a.path.string() + ".faiss");
+  use_fast_inner_product(fast.get());
+  auto* storage = static_cast<faiss::IndexHNSW&>(*fast).storage;
+  EXPECT_NE(typeid(*storage), typeid(faiss::IndexFlatIP));  // replaced
+  EXPECT_EQ(storage->ntotal, n);
+  std::vector<float> d1(nq * 5), d2(nq * 5);
+  std::vector<faiss::Index::idx_t> i1(nq * 5), i2(nq * 5);
+  plain->search(nq, queries.data(), 5, d1.data(), i1.data());
+  fast->search(nq, queries.data(), 5, d2.data(), i2.data());
+  for (int64_t j = 0; j < nq * 5; ++j) {
+    EXPECT_EQ(i1[j], i2[j]) << j;
+    EXPECT_NEAR(d1[j], d2[j], 1e-6) << j;
+  }
 }
 
 TEST(RetrieveDb, LoadErrorsNameTheProblem) {

@@ -66,6 +66,31 @@ TEST(RetrieveDescriptor, NormalizedDeterministicAndDiscriminative) {
   EXPECT_THROW(embedder->embed(empty), cf::Error);
 }
 
+// embed_all converts the image once; its vectors are bitwise those of embed() per region.
+TEST(RetrieveDescriptor, EmbedAllEqualsEmbedPerRegion) {
+  const auto embedder = make_builtin_embedder();
+  cv::Mat image(97, 131, CV_8UC3);
+  cv::randu(image, cv::Scalar::all(0), cv::Scalar::all(256));
+  cv::GaussianBlur(image, image, {5, 5}, 0);
+  std::vector<Region> regions;
+  for (int k = 0; k < 6; ++k) {
+    Region r{image, cv::Mat(image.size(), CV_8U, cv::Scalar(0)), cv::Rect(7 * k, 5 * k, 40 + 9 * k, 30 + 5 * k)};
+    cv::ellipse(r.mask, cv::Point(r.box.x + r.box.width / 2, r.box.y + r.box.height / 2),
+                cv::Size(r.box.width / 2, r.box.height / 2), 10.0 * k, 0, 360, cv::Scalar(255), -1);
+    regions.push_back(r);
+  }
+  regions.push_back({image, cv::Mat(image.size(), CV_8U, cv::Scalar(255)), cv::Rect(0, 0, 131, 97)});
+  const auto all = embedder->embed_all(regions);
+  ASSERT_EQ(all.size(), regions.size());
+  for (size_t k = 0; k < regions.size(); ++k) {
+    const auto one = embedder->embed(regions[k]);
+    ASSERT_EQ(all[k].size(), one.size());
+    EXPECT_EQ(std::memcmp(all[k].data(), one.data(), one.size() * sizeof(float)), 0) << "region " << k;
+  }
+  Region other{image.clone(), regions[0].mask, regions[0].box};
+  EXPECT_THROW(embedder->embed_all({regions[0], other}), cf::Error);
+}
+
 TEST(RetrieveDescriptor, LeaveOneOutNamesScenegenClasses) {
   const fs::path root = fs::temp_directory_path() / ("cf-test-desc-" + std::to_string(getpid()));
   cf::scenegen::SceneGenOptions opt;

@@ -120,17 +120,11 @@ std::vector<float> shape(const cv::Mat& m, const cv::Rect& box, const cv::Size& 
   return s;
 }
 
-}  // namespace
-
-std::vector<float> builtin_descriptor(const Region& region) {
-  const cv::Rect box = region_bounds(region);
-  if (box.area() <= 0) throw Error("region has no mask pixels");
+// lab, gray: the region's box of the image converted to Lab and grey (the same pixels whether
+// converted per box or for the whole image at once: both conversions are per pixel).
+std::vector<float> describe(const Region& region, const cv::Rect& box, const cv::Mat& lab, const cv::Mat& gray) {
   const cv::Mat m = (region.mask(box) != 0) / 255;  // 0/1
   const double n = cv::countNonZero(m);
-  cv::Mat lab, gray;
-  cv::cvtColor(region.image(box), lab, cv::COLOR_BGR2Lab);
-  cv::cvtColor(region.image(box), gray, cv::COLOR_BGR2GRAY);
-
   std::vector<float> bands, out;
   out.reserve(kBuiltinDim);
   append_block(out, color_and_bands(lab, m, bands), kWColor);
@@ -145,6 +139,39 @@ std::vector<float> builtin_descriptor(const Region& region) {
   return out;
 }
 
+cv::Rect checked_bounds(const Region& region) {
+  const cv::Rect box = region_bounds(region);
+  if (box.area() <= 0) throw Error("region has no mask pixels");
+  return box;
+}
+
+}  // namespace
+
+std::vector<float> builtin_descriptor(const Region& region) {
+  const cv::Rect box = checked_bounds(region);
+  cv::Mat lab, gray;
+  cv::cvtColor(region.image(box), lab, cv::COLOR_BGR2Lab);
+  cv::cvtColor(region.image(box), gray, cv::COLOR_BGR2GRAY);
+  return describe(region, box, lab, gray);
+}
+
+std::vector<std::vector<float>> builtin_descriptors(const std::vector<Region>& regions) {
+  std::vector<std::vector<float>> out;
+  out.reserve(regions.size());
+  cv::Mat lab, gray;  // the whole image, converted when the first region needs it
+  for (const auto& r : regions) {
+    if (r.image.data != regions.front().image.data || r.image.size() != regions.front().image.size())
+      throw Error("builtin_descriptors: regions of different images");
+    const cv::Rect box = checked_bounds(r);
+    if (lab.empty()) {
+      cv::cvtColor(r.image, lab, cv::COLOR_BGR2Lab);
+      cv::cvtColor(r.image, gray, cv::COLOR_BGR2GRAY);
+    }
+    out.push_back(describe(r, box, lab(box), gray(box)));
+  }
+  return out;
+}
+
 namespace {
 class BuiltinEmbedder final : public Embedder {
  public:
@@ -152,6 +179,9 @@ class BuiltinEmbedder final : public Embedder {
   int dim() const override { return kBuiltinDim; }
   std::vector<float> embed(const Region& region) const override {
     return builtin_descriptor(region);
+  }
+  std::vector<std::vector<float>> embed_all(const std::vector<Region>& regions) const override {
+    return builtin_descriptors(regions);
   }
 };
 }  // namespace

@@ -21,5 +21,7 @@ inline constexpr int kBuiltinDim =
 
 // Throws cf::Error when the region has no mask pixels.
 std::vector<float> builtin_descriptor(const Region& region);
+// builtin_descriptor of each region; all regions show one image, converted to Lab/grey once.
+std::vector<std::vector<float>> builtin_descriptors(const std::vector<Region>& regions);
 
 }  // namespace cf::retrieve

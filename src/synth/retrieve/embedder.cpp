@@ -27,6 +27,13 @@ std::unique_ptr<Embedder> make_embedder(const EmbedderOptions& options) {
   throw ConfigError("embed.backend '" + options.backend + "' is not builtin or torchscript");
 }
 
+std::vector<std::vector<float>> Embedder::embed_all(const std::vector<Region>& regions) const {
+  std::vector<std::vector<float>> out;
+  out.reserve(regions.size());
+  for (const auto& r : regions) out.push_back(embed(r));
+  return out;
+}
+
 cv::Rect region_bounds(const Region& region) {
   const cv::Rect img(0, 0, region.image.cols, region.image.rows);
   cv::Rect box = region.box & img;

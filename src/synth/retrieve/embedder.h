@@ -29,6 +29,9 @@ class Embedder {
   // L2-normalized vector of length dim(). Throws cf::Error when the region is empty.
   // Safe to call from several threads at once.
   virtual std::vector<float> embed(const Region& region) const = 0;
+  // embed() of each region, in order; all regions show the same image (one cv::Mat). Backends
+  // that can prepare the image once override it (builtin: one colour conversion per image).
+  virtual std::vector<std::vector<float>> embed_all(const std::vector<Region>& regions) const;
 };
 
 struct EmbedderOptions {

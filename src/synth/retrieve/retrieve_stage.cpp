@@ -89,10 +89,10 @@ double box_value(const Table& t, const std::string& col, size_t row) {
 
 std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, const cv::Mat& image,
                                     const Table& regions, const std::vector<size_t>& rows) {
-  std::vector<float> queries;
   std::vector<RegionOut> out(rows.size());
   std::vector<char> empty(rows.size(), 0);
   std::vector<ObjectCandidate> cands(rows.size());
+  std::vector<Region> regs;  // the non-empty regions, in row order
   for (size_t i = 0; i < rows.size(); ++i) {
     const size_t r = rows[i];
     out[i].region_id = regions.i64("region_id")[r];
@@ -102,13 +102,19 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
                         static_cast<int>(std::ceil(box_value(regions, "box_h", r))))};
     cands[i].box = region_bounds(reg);
     cands[i].area = cv::countNonZero(reg.mask);
-    if (cands[i].box.area() <= 0) {  // nothing to look at: named unknown, score 0
-      empty[i] = 1;
+    empty[i] = cands[i].box.area() <= 0;  // nothing to look at: named unknown, score 0
+    if (!empty[i]) regs.push_back(std::move(reg));
+  }
+  const auto vectors = res.embedder->embed_all(regs);
+  std::vector<float> queries;  // rows x dim; zeros for empty regions
+  queries.reserve(rows.size() * res.db.dim());
+  for (size_t i = 0, e = 0; i < rows.size(); ++i) {
+    if (empty[i]) {
       queries.resize(queries.size() + res.db.dim(), 0.f);
-      continue;
+    } else {
+      queries.insert(queries.end(), vectors[e].begin(), vectors[e].end());
+      ++e;
     }
-    auto v = res.embedder->embed(reg);
-    queries.insert(queries.end(), v.begin(), v.end());
   }
   // One search thread: parallelism comes from ranks and items. Left alone, FAISS's search (and
   // OpenBLAS under it) spawns a thread team per image: 4x slower on 2 cores (run_retrieve).

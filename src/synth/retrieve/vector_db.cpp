@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "synth/retrieve/fast_ip_storage.h"
 
 namespace fs = std::filesystem;
 
@@ -41,6 +42,7 @@ std::unique_ptr<faiss::Index> make_index(const float* vectors, int64_t n, int di
   } else {
     auto h = std::make_unique<faiss::IndexHNSWFlat>(dim, options.hnsw_m, faiss::METRIC_INNER_PRODUCT);
     h->hnsw.efConstruction = options.hnsw_ef_construction;
+    use_fast_inner_product(h.get());
     index = std::move(h);
   }
   const int saved = omp_get_max_threads();
@@ -123,6 +125,7 @@ VectorDb VectorDb::load(const std::string& dir, int ef_search) {
                       std::to_string(db.index_->d) + ", labels.jsonl " + std::to_string(db.size()) +
                       " rows, meta.json dim " + std::to_string(db.dim_) + ": rebuild it");
   if (auto* h = dynamic_cast<faiss::IndexHNSW*>(db.index_.get())) h->hnsw.efSearch = ef_search;
+  use_fast_inner_product(db.index_.get());
   return db;
 }
 
