@@ -4,14 +4,16 @@
 #   tools/bench/bench_chain.sh [N=200]
 #
 # One corpus of N 640x360 scenes (no clips), ingested once (not timed), and an exemplar
-# database from a separate corpus (seed 99, 500 scenes, as the quality run; not timed). Then the chain
+# database from a separate corpus (seed 99, DB_SCENES=1500 scenes, as the quality run in
+# docs/benchmarks.md: ~43.7k vectors, HNSW; not timed). Then the chain
 # segment -> retrieve -> caption -> qa -> merge runs twice into fresh outputs: 1 rank, then
 # 2 ranks, run.threads=1 per rank. Prints per-stage seconds (each job's own "seconds") and
 # images/s, the whole chain's images/s per core, and the 1 -> 2 rank speed-up of the same script,
 # with the CPU other processes used meanwhile ("other load" in cores, from /proc/stat minus the
 # stage's own user+sys, as tools/bench/bench_ingest.sh): 2 ranks on 2 cores only measure
 # scaling when that is ~0.
-# Environment: BUILD (default build), KEEP=1 keeps the temp dir.
+# Environment: BUILD (default build), KEEP=1 keeps the temp dir, DB=dir reuses a database
+# (e.g. KEEP=1's $W/db), DB_SCENES=1500 its corpus size otherwise.
 set -euo pipefail
 N=${1:-200}
 BUILD=$(cd "${BUILD:-build}" && pwd)
@@ -22,9 +24,14 @@ W=$(mktemp -d /tmp/cf-bench-chain.XXXXXX)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 size=(--set scenegen.width=640 --set scenegen.height=360 --set scenegen.clips=0)
 "$J/cf-scenegen" --set "io.output=$W/corpus" --set "scenegen.images=$N" "${size[@]}" > /dev/null 2>&1
-"$J/cf-scenegen" --set "io.output=$W/corpus_db" --set scenegen.seed=99 --set scenegen.images=500 "${size[@]}" > /dev/null 2>&1
 "$J/cf-ingest" --set "io.input=$W/corpus" --set "io.output=$W/ingest" > /dev/null 2>&1
-"$J/cf-build-db" --set "io.input=$W/corpus_db" --set "io.output=$W/db" > /dev/null 2>&1
+if [[ -n ${DB:-} ]]; then  # a database built before (the same command, kept with KEEP=1)
+  ln -s "$(cd "$DB" && pwd)" "$W/db"
+else
+  mpirun -np 2 --oversubscribe --bind-to none "$J/cf-scenegen" --set "io.output=$W/corpus_db" --set scenegen.seed=99 \
+    --set "scenegen.images=${DB_SCENES:-1500}" "${size[@]}" > /dev/null 2>&1
+  mpirun -np 2 --oversubscribe --bind-to none "$J/cf-build-db" --set "io.input=$W/corpus_db" --set "io.output=$W/db" > /dev/null 2>&1
+fi
 HZ=$(getconf CLK_TCK)
 cpustat() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 timed() {  # timed FILE CMD...: FILE.cpu gets "wall user sys machine_busy" in seconds
