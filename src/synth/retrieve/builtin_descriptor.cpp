@@ -1,6 +1,8 @@
 #include "synth/retrieve/builtin_descriptor.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
@@ -33,36 +35,49 @@ void append_block(std::vector<float>& out, std::vector<float> block, float weigh
   for (float v : block) out.push_back(v * s);
 }
 
+// Integer sums (exact, as the doubles they replace were: every sum stays far below 2^53).
 std::vector<float> color_and_bands(const cv::Mat& lab, const cv::Mat& m, std::vector<float>& bands) {
-  std::vector<float> hist(kBuiltinColorDim, 0.f);
-  double sum[kBuiltinBands][4] = {};  // per band: n, L, a, b
-  double sq[kBuiltinBands] = {};
+  static const auto ab_lut = [] {
+    std::array<uint8_t, 256> t{};
+    for (int v = 0; v < 256; ++v) t[v] = static_cast<uint8_t>(ab_bin(v));
+    return t;
+  }();
+  std::array<int64_t, kBuiltinColorDim> count{};
+  int64_t sum[kBuiltinBands][4] = {};  // per band: n, L, a, b
+  int64_t sq[kBuiltinBands] = {};
   const int rows = lab.rows;
   for (int y = 0; y < rows; ++y) {
     const auto* p = lab.ptr<cv::Vec3b>(y);
     const auto* q = m.ptr<uint8_t>(y);
     const int band = std::min(kBuiltinBands - 1, kBuiltinBands * y / rows);
+    int64_t n = 0, sL = 0, sa = 0, sb = 0, sLL = 0;
     for (int x = 0; x < lab.cols; ++x) {
       if (!q[x]) continue;
       const int L = p[x][0], a = p[x][1], b = p[x][2];
-      hist[(L * 4 / 256) * 25 + ab_bin(a) * 5 + ab_bin(b)] += 1.f;
-      sum[band][0] += 1;
-      sum[band][1] += L;
-      sum[band][2] += a;
-      sum[band][3] += b;
-      sq[band] += double(L) * L;
+      ++count[(L >> 6) * 25 + ab_lut[a] * 5 + ab_lut[b]];
+      ++n;
+      sL += L;
+      sa += a;
+      sb += b;
+      sLL += L * L;
     }
+    sum[band][0] += n;
+    sum[band][1] += sL;
+    sum[band][2] += sa;
+    sum[band][3] += sb;
+    sq[band] += sLL;
   }
-  for (float& h : hist) h = std::sqrt(h);
+  std::vector<float> hist(kBuiltinColorDim);
+  for (int k = 0; k < kBuiltinColorDim; ++k) hist[k] = std::sqrt(static_cast<float>(count[k]));
   bands.assign(kBuiltinBandDim, 0.f);
   for (int k = 0; k < kBuiltinBands; ++k) {
-    const double n = sum[k][0];
+    const double n = static_cast<double>(sum[k][0]);
     if (n == 0) continue;
     const double L = sum[k][1] / n;
     bands[k * 4 + 0] = static_cast<float>(L / 255.0);
     bands[k * 4 + 1] = static_cast<float>((sum[k][2] / n - 128.0) / 32.0);
     bands[k * 4 + 2] = static_cast<float>((sum[k][3] / n - 128.0) / 32.0);
-    bands[k * 4 + 3] = static_cast<float>(std::sqrt(std::max(0.0, sq[k] / n - L * L)) / 64.0);
+    bands[k * 4 + 3] = static_cast<float>(std::sqrt(std::max(0.0, static_cast<double>(sq[k]) / n - L * L)) / 64.0);
   }
   return hist;
 }
