@@ -27,6 +27,27 @@ PY
   "$venv/bin/pip" install -q -r "$req"
 }
 
+# Real photographs for tests/mpi/real_photos.sh: the sample images of Debian's python3-skimage
+# (street scenes, portraits, grayscale, textures and a truncated JPEG), unpacked from the .deb
+# without installing it (it would pull scipy). Skipped when every photo is already there.
+TEST_PHOTOS=(astronaut.png chelsea.png coffee.png motorcycle_left.png motorcycle_right.png rocket.jpg
+             retina.jpg hubble_deep_field.jpg camera.png moon.png brick.png grass.png gravel.png truncated.jpg)
+fetch_test_photos() {
+  local dir=${CF_TEST_DATA:-/var/cache/cornerforge}/photos f tmp
+  for f in "${TEST_PHOTOS[@]}"; do [ -f "$dir/$f" ] || break; done
+  if [ -f "$dir/$f" ]; then echo "bootstrap: test photos present in $dir"; return; fi
+  echo "bootstrap: fetching test photos (python3-skimage's data) into $dir"
+  tmp=$(mktemp -d)
+  if ! (cd "$tmp" && apt-get download -qq python3-skimage 2>/dev/null && dpkg-deb -x python3-skimage_*.deb x); then
+    echo "bootstrap: could not download python3-skimage; tests/mpi/real_photos.sh will be skipped" >&2
+    rm -rf "$tmp"
+    return
+  fi
+  mkdir -p "$dir"
+  for f in "${TEST_PHOTOS[@]}"; do cp "$tmp/x/usr/lib/python3/dist-packages/skimage/data/$f" "$dir/"; done
+  rm -rf "$tmp"
+}
+
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
   openmpi-bin libopenmpi-dev
@@ -53,6 +74,7 @@ done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "bootstrap: all ${#PACKAGES[@]} packages present"
   setup_python_venv
+  fetch_test_photos
   exit 0
 fi
 
@@ -63,4 +85,5 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 setup_python_venv
+fetch_test_photos
 echo "bootstrap: done"
