@@ -79,7 +79,7 @@ int job_threads(const JobContext& ctx) {
   return t > 0 ? static_cast<int>(t) : ctx.mpi.threads_per_rank();
 }
 
-int job_main(int argc, char** argv, const JobSpec& spec) {
+int job_main(int argc, char** argv, const JobSpec& spec, const TorchTwin& twin) {
   const ConfigSchema schema = make_schema(spec);
   CLI::App app{"cf-" + spec.stage + ": " + spec.description};
   std::string config_path;
@@ -97,6 +97,7 @@ int job_main(int argc, char** argv, const JobSpec& spec) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  exec_torch_twin_if_needed(twin, schema, config_path, overrides, argv);
 
   MpiRuntime mpi(&argc, &argv);
   Config cfg;

@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/metrics.h"
 #include "dist/mpi_runtime.h"
+#include "job/torch_twin.h"
 
 namespace cf {
 
@@ -47,6 +48,7 @@ struct JobSpec {
 };
 
 // Keys every stage has: io.input, io.output, log.level, log.metrics, run.threads.
-int job_main(int argc, char** argv, const JobSpec& spec);
+// twin: stages with LibTorch backends, in their torch-free build (job/torch_twin.h).
+int job_main(int argc, char** argv, const JobSpec& spec, const TorchTwin& twin = {});
 
 }  // namespace cf

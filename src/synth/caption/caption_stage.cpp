@@ -83,6 +83,8 @@ Shard make_output(const std::vector<ItemView>& items, const std::vector<Row>& ro
 
 }  // namespace
 
+bool caption_needs_torch(const Config& cfg) { return cfg.get_string("caption.backend") == "model"; }
+
 void declare_caption_config(ConfigSchema& c) {
   cf::synth::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
   c.add_string("io.regions", "work/segment", "cf-segment output (region boxes), joined by item_id");

@@ -12,5 +12,7 @@ namespace cf::synth {
 
 void declare_caption_config(ConfigSchema& schema);
 StageCounts run_caption(JobContext& ctx);
+// True when caption.backend is model (job/torch_twin.h).
+bool caption_needs_torch(const Config& cfg);
 
 }  // namespace cf::synth

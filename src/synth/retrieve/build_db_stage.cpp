@@ -38,6 +38,8 @@ std::string settings_hash(const Config& cfg) {
 
 }  // namespace
 
+bool build_db_needs_torch(const Config& cfg) { return cfg.get_string("embed.backend") == "torchscript"; }
+
 void declare_build_db_config(ConfigSchema& schema) {
   schema.add_string("build_db.labeled", "",
                     "JSONL of labeled crops {image, box [x,y,w,h], label, mask?}; paths relative "

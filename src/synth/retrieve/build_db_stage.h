@@ -11,5 +11,7 @@ namespace cf::retrieve {
 
 void declare_build_db_config(ConfigSchema& schema);
 StageCounts run_build_db(JobContext& ctx);
+// True when embed.backend is torchscript (job/torch_twin.h).
+bool build_db_needs_torch(const Config& cfg);
 
 }  // namespace cf::retrieve

@@ -6,6 +6,11 @@
 #include "core/error.h"
 
 namespace cf::retrieve {
+namespace {
+TorchScriptEmbedderFactory torchscript_factory = nullptr;
+}  // namespace
+
+void register_torchscript_embedder(TorchScriptEmbedderFactory factory) { torchscript_factory = factory; }
 
 void declare_embed_config(ConfigSchema& schema) {
   schema.add_string("embed.backend", "builtin",
@@ -22,7 +27,10 @@ std::unique_ptr<Embedder> make_embedder(const EmbedderOptions& options) {
   if (options.backend == "torchscript") {
     if (options.module.empty())
       throw ConfigError("embed.backend = \"torchscript\" needs embed.module (a scripted encoder)");
-    return make_torchscript_embedder(options.module);
+    if (!torchscript_factory)
+      throw ConfigError("embed.backend = \"torchscript\" needs LibTorch: this executable was built "
+                        "without it (run cf-retrieve / cf-build-db, which start their -torch build)");
+    return torchscript_factory(options.module);
   }
   throw ConfigError("embed.backend '" + options.backend + "' is not builtin or torchscript");
 }

@@ -39,10 +39,15 @@ struct EmbedderOptions {
   std::string module;               // torchscript: path of the scripted image encoder
 };
 
-// Throws cf::ConfigError naming the module file when it cannot be loaded.
+// Throws cf::ConfigError naming the module file when it cannot be loaded, or when the backend
+// is torchscript and this executable registered no torchscript embedder (it has no LibTorch).
 std::unique_ptr<Embedder> make_embedder(const EmbedderOptions& options);
 std::unique_ptr<Embedder> make_builtin_embedder();
+// In library cf_synth_retrieve_torch (LibTorch): executables that link it register it, so that
+// cf_synth_retrieve itself does not load LibTorch (job/torch_twin.h).
 std::unique_ptr<Embedder> make_torchscript_embedder(const std::string& module_path);
+using TorchScriptEmbedderFactory = std::unique_ptr<Embedder> (*)(const std::string& module_path);
+void register_torchscript_embedder(TorchScriptEmbedderFactory factory);
 
 // Declares embed.backend and embed.module.
 void declare_embed_config(ConfigSchema& schema);

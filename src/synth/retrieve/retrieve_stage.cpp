@@ -147,6 +147,16 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
 
 }  // namespace
 
+bool retrieve_needs_torch(const Config& cfg) {
+  std::ifstream in(fs::path(cfg.get_string("retrieve.db")) / "meta.json");
+  if (!in) return false;  // load_resources reports it
+  try {
+    return nlohmann::json::parse(in).value("backend", "") == "torchscript";
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void declare_retrieve_config(ConfigSchema& schema) {
   cf::synth::declare_shard_map_config(schema);  // run.array_index/array_count: job arrays
   schema.add_string("io.images", "work/ingest", "cf-ingest output holding the region's images");

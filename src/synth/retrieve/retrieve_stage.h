@@ -11,5 +11,7 @@ namespace cf::retrieve {
 
 void declare_retrieve_config(ConfigSchema& schema);
 StageCounts run_retrieve(JobContext& ctx);
+// True when retrieve.db was embedded with the torchscript backend (job/torch_twin.h).
+bool retrieve_needs_torch(const Config& cfg);
 
 }  // namespace cf::retrieve

@@ -6,6 +6,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/error.h"
 #include "synth/segment/mask_ops.h"
 
 namespace cf::segment {
@@ -149,6 +150,19 @@ std::vector<Region> generate_masks(PromptModel& model, const cv::Mat& bgr, const
   std::vector<Region> out;
   for (auto& c : data) out.push_back({std::move(c.rle), c.iou, c.stability});
   return out;
+}
+
+namespace {
+SamModelLoader sam_loader = nullptr;
+}  // namespace
+
+void register_sam_model_loader(SamModelLoader loader) { sam_loader = loader; }
+
+std::unique_ptr<PromptModel> load_registered_sam_model(const SamOptions& options) {
+  if (!sam_loader)
+    throw ConfigError("segment.backend = \"sam\" needs LibTorch: this executable was built without it "
+                      "(run cf-segment, which starts cf-segment-torch)");
+  return sam_loader(options);
 }
 
 }  // namespace cf::segment

@@ -56,7 +56,13 @@ class PromptModel {
   virtual PromptMasks predict(const std::vector<cv::Point2f>& points, float min_iou) = 0;
 };
 
+// The TorchScript pair (sam_model.cpp, library cf_synth_segment_sam: LibTorch). Executables that
+// link it register it, so that cf_synth_segment itself does not load LibTorch (job/torch_twin.h).
 std::unique_ptr<PromptModel> load_sam_model(const SamOptions& options);  // throws ConfigError
+using SamModelLoader = std::unique_ptr<PromptModel> (*)(const SamOptions& options);
+void register_sam_model_loader(SamModelLoader loader);
+// The registered loader's model; ConfigError when this executable registered none.
+std::unique_ptr<PromptModel> load_registered_sam_model(const SamOptions& options);
 
 // Automatic mask generation over any PromptModel (the image is 8-bit BGR).
 std::vector<Region> generate_masks(PromptModel& model, const cv::Mat& bgr, const SamOptions& opt);
@@ -69,7 +75,7 @@ std::vector<std::pair<cv::Vec4i, int>> generate_crop_boxes(int height, int width
 
 class SamSegmenter : public Segmenter {
  public:
-  explicit SamSegmenter(SamOptions options) : opt_(std::move(options)), model_(load_sam_model(opt_)) {}
+  explicit SamSegmenter(SamOptions options) : opt_(std::move(options)), model_(load_registered_sam_model(opt_)) {}
   std::vector<Region> segment(const cv::Mat& bgr) override { return generate_masks(*model_, bgr, opt_); }
   bool thread_safe() const override { return false; }
 

@@ -102,6 +102,8 @@ void declare_segment_config(ConfigSchema& c) {
   c.add_int("debug.item_delay_ms", 0, "Sleep per item (tests use it to kill a run midway)", 0, 60000);
 }
 
+bool segment_needs_torch(const Config& cfg) { return cfg.get_string("segment.backend") == "sam"; }
+
 StageCounts run_segment(JobContext& ctx) {
   cv::setNumThreads(1);  // parallelism comes from ranks and the per-item thread loop
   const int threads = job_threads(ctx);

@@ -8,5 +8,7 @@ namespace cf::segment {
 
 void declare_segment_config(ConfigSchema& schema);
 StageCounts run_segment(JobContext& ctx);
+// True when segment.backend is sam (job/torch_twin.h).
+bool segment_needs_torch(const Config& cfg);
 
 }  // namespace cf::segment
