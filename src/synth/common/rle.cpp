@@ -4,20 +4,11 @@
 
 namespace cf::synth {
 
-namespace {
-
-// Appends `n` pixels of value `v` to the runs (counts alternate 0,1,0,1... starting with 0).
-struct RunBuilder {
-  std::vector<uint32_t> counts{0};
-  void add(uint8_t v, uint32_t n) {
-    if (n == 0) return;
-    const uint8_t cur = static_cast<uint8_t>((counts.size() - 1) % 2);
-    if (v == cur) counts.back() += n;
-    else counts.push_back(n);
-  }
-};
-
-}  // namespace
+RleBuilder::RleBuilder(int height, int width) {
+  rle_.height = height;
+  rle_.width = width;
+  rle_.counts.push_back(0);  // counts alternate 0,1,0,1... starting with 0
+}
 
 Rle rle_encode(const cv::Mat& mask) {
   return rle_encode_roi(mask, cv::Rect(0, 0, mask.cols, mask.rows), mask.rows, mask.cols);
@@ -28,14 +19,14 @@ Rle rle_encode_roi(const cv::Mat& roi_mask, const cv::Rect& roi, int height, int
   CV_Assert(roi.x >= 0 && roi.y >= 0 && roi.x + roi.width <= width && roi.y + roi.height <= height);
   cv::Mat t;
   cv::transpose(roi_mask, t);  // columns become contiguous rows
-  RunBuilder b;
+  RleBuilder b(height, width);
   b.add(0, static_cast<uint32_t>(roi.x) * height);
   for (int x = 0; x < t.rows; ++x) {
     b.add(0, static_cast<uint32_t>(roi.y));
     const uint8_t* p = t.ptr<uint8_t>(x);
     int y = 0;
     while (y < t.cols) {
-      const uint8_t v = p[y] != 0;
+      const bool v = p[y] != 0;
       int e = y + 1;
       while (e < t.cols && (p[e] != 0) == v) ++e;
       b.add(v, static_cast<uint32_t>(e - y));
@@ -44,11 +35,7 @@ Rle rle_encode_roi(const cv::Mat& roi_mask, const cv::Rect& roi, int height, int
     b.add(0, static_cast<uint32_t>(height - roi.y - roi.height));
   }
   b.add(0, static_cast<uint32_t>(width - roi.x - roi.width) * height);
-  Rle r;
-  r.height = height;
-  r.width = width;
-  r.counts = std::move(b.counts);
-  return r;
+  return b.finish();
 }
 
 cv::Mat rle_decode(const Rle& rle) {

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -19,6 +20,22 @@ namespace cf::synth {
 struct Rle {
   int height = 0, width = 0;
   std::vector<uint32_t> counts;  // alternating zero/one runs, column-major, first run zeros
+};
+
+// Builds an Rle from pixel runs appended in column-major order, for encoders that do not hold
+// a mask (e.g. from a label map's column runs): add(v, n) appends n pixels of value v.
+class RleBuilder {
+ public:
+  RleBuilder(int height, int width);
+  void add(bool v, uint32_t n) {
+    if (n == 0) return;
+    if (v == ((rle_.counts.size() - 1) % 2 == 1)) rle_.counts.back() += n;  // extends the last run
+    else rle_.counts.push_back(n);
+  }
+  Rle finish() { return std::move(rle_); }
+
+ private:
+  Rle rle_;
 };
 
 // `mask`: CV_8UC1, non-zero = foreground.

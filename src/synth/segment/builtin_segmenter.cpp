@@ -2,30 +2,35 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include <opencv2/imgproc.hpp>
 
 #include "synth/segment/felzenszwalb.h"
 #include "synth/segment/grouping.h"
+#include "synth/segment/label_columns.h"
 #include "synth/segment/mask_ops.h"
 
 namespace cf::segment {
 namespace {
 
-// SAM-style stability of a region: soft map tau - |lab(x) - mean| over its box grown by half.
+// SAM-style stability of a region: soft map tau - |lab(x) - mean| over its box grown by half,
+// thresholded at 0 +- offset; counted on squared distances with squared_distance_bound().
 float colour_stability(const cv::Mat& lab, const cv::Rect& box, const cv::Vec3d& mean,
-                       const BuiltinOptions& o) {
+                       double bound_hi, double bound_lo) {
   const cv::Rect grown = cv::Rect(box.x - box.width / 4, box.y - box.height / 4,
                                   box.width + box.width / 2 + 1, box.height + box.height / 2 + 1) &
                          cv::Rect(0, 0, lab.cols, lab.rows);
-  cv::Mat soft(grown.size(), CV_32FC1);
+  int64_t inter = 0, uni = 0;
   for (int y = 0; y < grown.height; ++y) {
     const cv::Vec3f* c = lab.ptr<cv::Vec3f>(grown.y + y) + grown.x;
-    float* s = soft.ptr<float>(y);
-    for (int x = 0; x < grown.width; ++x)
-      s[x] = static_cast<float>(o.stability_tau - cv::norm(cv::Vec3d(c[x][0], c[x][1], c[x][2]) - mean));
+    for (int x = 0; x < grown.width; ++x) {
+      const double q = cv::norm(cv::Vec3d(c[x][0], c[x][1], c[x][2]) - mean, cv::NORM_L2SQR);
+      inter += q < bound_hi;
+      uni += q < bound_lo;
+    }
   }
-  return stability_score(soft, 0.0f, static_cast<float>(o.stability_offset));
+  return uni == 0 ? 0.0f : static_cast<float>(static_cast<double>(inter) / static_cast<double>(uni));
 }
 
 }  // namespace
@@ -52,47 +57,38 @@ std::vector<Region> BuiltinSegmenter::segment(const cv::Mat& bgr) {
 
   int n = 0;
   cv::Mat labels = felzenszwalb(lab, opt_.k, opt_.min_size, &n);
-  n = merge_similar(labels, lab, n, opt_.merge_distance);
+  Adjacency adj = label_adjacency(labels, n);
+  n = merge_similar(labels, adj, lab, n, opt_.merge_distance);
   const double work_total = static_cast<double>(labels.total());
   GroupingOptions g;
   g.color_scale = opt_.group_color_scale;
   g.growth = opt_.group_growth;
   g.min_area = static_cast<int64_t>(std::ceil(opt_.min_area_fraction * work_total));
   g.max_area = static_cast<int64_t>(std::floor(opt_.max_area_fraction * work_total));
-  const auto groups = group_hierarchy(labels, lab, n, g);
+  const auto groups = group_hierarchy(labels, adj, lab, n, g);
 
-  // Full-resolution label map and leaf boxes.
+  // Full-resolution label map, as column runs: leaf boxes and region RLEs come from the runs.
   cv::Mat full = labels;
   if (labels.size() != bgr.size()) cv::resize(labels, full, bgr.size(), 0, 0, cv::INTER_NEAREST);
-  std::vector<int> x0(n, W), y0(n, H), x1(n, -1), y1(n, -1);
-  for (int y = 0; y < H; ++y) {
-    const int* l = full.ptr<int>(y);
-    for (int x = 0; x < W; ++x) {
-      const int r = l[x];
-      x0[r] = std::min(x0[r], x), x1[r] = std::max(x1[r], x), y0[r] = std::min(y0[r], y), y1[r] = std::max(y1[r], y);
-    }
-  }
+  const LabelColumns columns(full);
+  const std::vector<cv::Rect> leaf_box = columns.boxes(n);
   std::vector<Region> out;
   std::vector<uint8_t> member(static_cast<size_t>(n), 0);
+  const float offset = static_cast<float>(opt_.stability_offset);
+  const double bound_hi = squared_distance_bound(opt_.stability_tau, 0.0f + offset);
+  const double bound_lo = squared_distance_bound(opt_.stability_tau, 0.0f - offset);
   for (const Group& grp : groups) {
     cv::Rect roi;
-    for (int l : grp.leaves)
-      if (x1[l] >= 0) roi |= cv::Rect(x0[l], y0[l], x1[l] - x0[l] + 1, y1[l] - y0[l] + 1);
+    for (int l : grp.leaves) roi |= leaf_box[static_cast<size_t>(l)];
     if (roi.area() == 0) continue;
     for (int l : grp.leaves) member[static_cast<size_t>(l)] = 1;
-    cv::Mat mask(roi.size(), CV_8UC1);
-    for (int y = 0; y < roi.height; ++y) {
-      const int* l = full.ptr<int>(roi.y + y) + roi.x;
-      uint8_t* m = mask.ptr<uint8_t>(y);
-      for (int x = 0; x < roi.width; ++x) m[x] = member[static_cast<size_t>(l[x])];
-    }
-    for (int l : grp.leaves) member[static_cast<size_t>(l)] = 0;
     Region reg;
-    reg.rle = rle_encode_roi(mask, roi, H, W);
+    reg.rle = columns.encode(member, roi.x, roi.x + roi.width);
+    for (int l : grp.leaves) member[static_cast<size_t>(l)] = 0;
     reg.predicted_iou = static_cast<float>(grp.contrast / (grp.contrast + opt_.contrast_scale));
     const cv::Rect sbox(static_cast<int>(roi.x * scale), static_cast<int>(roi.y * scale),
                         std::max(1, static_cast<int>(roi.width * scale)), std::max(1, static_cast<int>(roi.height * scale)));
-    reg.stability_score = colour_stability(lab, sbox, grp.mean, opt_);
+    reg.stability_score = colour_stability(lab, sbox, grp.mean, bound_hi, bound_lo);
     out.push_back(std::move(reg));
   }
   return out;

@@ -1,6 +1,7 @@
 #include "synth/segment/grouping.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <numeric>
 #include <queue>
@@ -28,29 +29,6 @@ std::vector<Stats> leaf_stats(const cv::Mat& labels, const cv::Mat& img, int n) 
   return st;
 }
 
-// Boundary lengths between labels a < b (4-neighbourhood), sorted by (a, b).
-std::map<std::pair<int, int>, int64_t> adjacency(const cv::Mat& labels) {
-  std::vector<int64_t> keys;
-  const int64_t stride = 1 << 20;
-  for (int y = 0; y < labels.rows; ++y) {
-    const int* p = labels.ptr<int>(y);
-    const int* q = y + 1 < labels.rows ? labels.ptr<int>(y + 1) : nullptr;
-    for (int x = 0; x < labels.cols; ++x) {
-      if (x + 1 < labels.cols && p[x] != p[x + 1]) keys.push_back(std::min(p[x], p[x + 1]) * stride + std::max(p[x], p[x + 1]));
-      if (q && p[x] != q[x]) keys.push_back(std::min(p[x], q[x]) * stride + std::max(p[x], q[x]));
-    }
-  }
-  std::sort(keys.begin(), keys.end());
-  std::map<std::pair<int, int>, int64_t> adj;
-  for (size_t i = 0; i < keys.size();) {
-    size_t j = i;
-    while (j < keys.size() && keys[j] == keys[i]) ++j;
-    adj.emplace(std::make_pair(static_cast<int>(keys[i] / stride), static_cast<int>(keys[i] % stride)), j - i);
-    i = j;
-  }
-  return adj;
-}
-
 int find(std::vector<int>& parent, int x) {
   while (parent[static_cast<size_t>(x)] != x) x = parent[static_cast<size_t>(x)] = parent[static_cast<size_t>(parent[static_cast<size_t>(x)])];
   return x;
@@ -58,11 +36,39 @@ int find(std::vector<int>& parent, int x) {
 
 }  // namespace
 
-int merge_similar(cv::Mat& labels, const cv::Mat& img, int n, double max_dist) {
+// Each label keeps a short list of its larger neighbours (segments have a few neighbours), so
+// counting is a scan of that list per boundary pixel pair; the lists are sorted at the end.
+Adjacency label_adjacency(const cv::Mat& labels, int n) {
+  std::vector<std::vector<std::pair<int, int64_t>>> larger(static_cast<size_t>(n));
+  auto count = [&](int p, int q) {
+    auto& list = larger[static_cast<size_t>(std::min(p, q))];
+    const int b = std::max(p, q);
+    auto it = std::find_if(list.begin(), list.end(), [b](const auto& e) { return e.first == b; });
+    if (it == list.end()) list.emplace_back(b, 1);
+    else ++it->second;
+  };
+  for (int y = 0; y < labels.rows; ++y) {
+    const int* p = labels.ptr<int>(y);
+    const int* q = y + 1 < labels.rows ? labels.ptr<int>(y + 1) : nullptr;
+    for (int x = 0; x < labels.cols; ++x) {
+      if (x + 1 < labels.cols && p[x] != p[x + 1]) count(p[x], p[x + 1]);
+      if (q && p[x] != q[x]) count(p[x], q[x]);
+    }
+  }
+  Adjacency adj;
+  for (int a = 0; a < n; ++a) {
+    auto& list = larger[static_cast<size_t>(a)];
+    std::sort(list.begin(), list.end());
+    for (const auto& [b, len] : list) adj.push_back({{a, b}, len});
+  }
+  return adj;
+}
+
+int merge_similar(cv::Mat& labels, Adjacency& adj, const cv::Mat& img, int n, double max_dist) {
   auto st = leaf_stats(labels, img, n);
   struct Edge { double d; int a, b; };
   std::vector<Edge> edges;
-  for (const auto& [ab, len] : adjacency(labels))
+  for (const auto& [ab, len] : adj)
     edges.push_back({cv::norm(st[ab.first].mean() - st[ab.second].mean()), ab.first, ab.second});
   std::stable_sort(edges.begin(), edges.end(), [](const Edge& x, const Edge& y) { return x.d < y.d; });
   std::vector<int> parent(static_cast<size_t>(n));
@@ -76,21 +82,36 @@ int merge_similar(cv::Mat& labels, const cv::Mat& img, int n, double max_dist) {
     st[a].sum += st[b].sum;
     st[a].n += st[b].n;
   }
+  // Parents have lower indices, so finding 0..n-1 in order leaves parent[] = every label's root.
+  for (int i = 0; i < n; ++i) find(parent, i);
   std::vector<int> remap(static_cast<size_t>(n), -1);
   int next = 0;
   for (int y = 0; y < labels.rows; ++y) {
     int* l = labels.ptr<int>(y);
     for (int x = 0; x < labels.cols; ++x) {
-      int& r = remap[static_cast<size_t>(find(parent, l[x]))];
+      int& r = remap[static_cast<size_t>(parent[static_cast<size_t>(l[x])])];
       if (r < 0) r = next++;
       l[x] = r;
     }
   }
+  // The boundary between two new labels is the sum of those between their old labels.
+  Adjacency merged;
+  for (const auto& [ab, len] : adj) {
+    const int a = remap[static_cast<size_t>(parent[static_cast<size_t>(ab.first)])];
+    const int b = remap[static_cast<size_t>(parent[static_cast<size_t>(ab.second)])];
+    if (a != b) merged.push_back({{std::min(a, b), std::max(a, b)}, len});
+  }
+  std::sort(merged.begin(), merged.end());
+  adj.clear();
+  for (const auto& [ab, len] : merged) {
+    if (!adj.empty() && adj.back().first == ab) adj.back().second += len;
+    else adj.push_back({ab, len});
+  }
   return next;
 }
 
-std::vector<Group> group_hierarchy(const cv::Mat& labels, const cv::Mat& img, int n,
-                                   const GroupingOptions& opt) {
+std::vector<Group> group_hierarchy(const cv::Mat& labels, const Adjacency& adj, const cv::Mat& img,
+                                   int n, const GroupingOptions& opt) {
   struct Node {
     Stats st;
     cv::Rect box;
@@ -102,18 +123,19 @@ std::vector<Group> group_hierarchy(const cv::Mat& labels, const cv::Mat& img, in
   std::vector<Node> nodes(static_cast<size_t>(n));
   auto st = leaf_stats(labels, img, n);
   std::vector<int> x0(n, INT32_MAX), y0(n, INT32_MAX), x1(n, -1), y1(n, -1);
-  for (int y = 0; y < labels.rows; ++y) {
+  for (int y = 0; y < labels.rows; ++y) {  // one box update per run of equal labels in a row
     const int* l = labels.ptr<int>(y);
-    for (int x = 0; x < labels.cols; ++x) {
+    for (int x = 0, e = 0; x < labels.cols; x = e) {
       const int r = l[x];
-      x0[r] = std::min(x0[r], x), x1[r] = std::max(x1[r], x), y0[r] = std::min(y0[r], y), y1[r] = std::max(y1[r], y);
+      while (e < labels.cols && l[e] == r) ++e;
+      x0[r] = std::min(x0[r], x), x1[r] = std::max(x1[r], e - 1), y0[r] = std::min(y0[r], y), y1[r] = std::max(y1[r], y);
     }
   }
   for (int i = 0; i < n; ++i) {
     nodes[i].st = st[i];
     nodes[i].box = cv::Rect(x0[i], y0[i], x1[i] - x0[i] + 1, y1[i] - y0[i] + 1);
   }
-  for (const auto& [ab, len] : adjacency(labels)) {
+  for (const auto& [ab, len] : adj) {
     nodes[ab.first].nbr[ab.second] = len;
     nodes[ab.second].nbr[ab.first] = len;
   }

@@ -6,15 +6,22 @@
 //    windows, wheels) appear as one node. Every node is a candidate region.
 #pragma once
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
 namespace cf::segment {
 
+// Boundary lengths between adjacent labels a < b of `labels` (CV_32SC1, 0..n-1; pixel pairs
+// in the 4-neighbourhood), as ((a, b), length) sorted by (a, b).
+using Adjacency = std::vector<std::pair<std::pair<int, int>, int64_t>>;
+Adjacency label_adjacency(const cv::Mat& labels, int n);
+
 // Relabels `labels` (CV_32SC1, 0..n-1) after merging adjacent segments whose mean `img`
 // (CV_32FC3) colours are closer than `max_dist`, closest pairs first; returns the new count.
-int merge_similar(cv::Mat& labels, const cv::Mat& img, int n, double max_dist);
+// `adj` is label_adjacency(labels, n) on input and is updated to the new labels.
+int merge_similar(cv::Mat& labels, Adjacency& adj, const cv::Mat& img, int n, double max_dist);
 
 struct GroupingOptions {
   double color_scale = 40;   // colour similarity 1 - distance / color_scale (clamped at 0)
@@ -31,7 +38,8 @@ struct Group {
 };
 
 // Candidates (leaves and merged nodes) in creation order: leaves by label, then merges.
-std::vector<Group> group_hierarchy(const cv::Mat& labels, const cv::Mat& img, int n,
-                                   const GroupingOptions& opt);
+// `adj`: label_adjacency(labels, n).
+std::vector<Group> group_hierarchy(const cv::Mat& labels, const Adjacency& adj, const cv::Mat& img,
+                                   int n, const GroupingOptions& opt);
 
 }  // namespace cf::segment

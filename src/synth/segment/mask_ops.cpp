@@ -1,6 +1,9 @@
 #include "synth/segment/mask_ops.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <numeric>
 
 #include <opencv2/imgproc.hpp>
@@ -21,6 +24,23 @@ float stability_score(const cv::Mat& logits, float mask_threshold, float offset)
   CV_Assert(logits.type() == CV_32FC1);
   cv::Mat c = logits.isContinuous() ? logits : logits.clone();
   return stability_score(c.ptr<float>(), c.total(), mask_threshold, offset);
+}
+
+double squared_distance_bound(double tau, float t) {
+  auto soft = [tau](double q) { return static_cast<float>(tau - std::sqrt(q)); };
+  auto value = [](uint64_t bits) {
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    return d;
+  };
+  if (!(soft(0.0) > t)) return 0.0;
+  // Bisection over the bit patterns of non-negative doubles, which sort like their values.
+  uint64_t pass = 0, fail = 0x7ff0000000000000ull;  // 0.0 and +infinity
+  while (fail - pass > 1) {
+    const uint64_t mid = pass + (fail - pass) / 2;
+    (soft(value(mid)) > t ? pass : fail) = mid;
+  }
+  return value(fail);
 }
 
 BoxXyxy mask_box_xyxy(const cv::Mat& mask) {

@@ -15,6 +15,12 @@ namespace cf::segment {
 float stability_score(const float* logits, size_t n, float mask_threshold, float offset);
 float stability_score(const cv::Mat& logits, float mask_threshold, float offset);  // CV_32FC1
 
+// The smallest q >= 0 with float(tau - sqrt(q)) <= t. That value is non-increasing in q (sqrt,
+// the subtraction and the rounding to float are monotonic), so float(tau - sqrt(q)) > t exactly
+// when q < the bound: a soft map tau - distance can be thresholded on squared distances,
+// without a sqrt per pixel and with the same result.
+double squared_distance_bound(double tau, float t);
+
 // Box as SAM keeps it: x0, y0, x1, y1 with x1/y1 the last foreground column/row (inclusive
 // index, not +1); area for NMS is (x1 - x0) * (y1 - y0) as torchvision computes it.
 using BoxXyxy = std::array<float, 4>;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
+#include <utility>
 #include <thread>
 
 #include <opencv2/imgcodecs.hpp>
@@ -28,13 +30,14 @@ ItemResult segment_item(Segmenter& seg, const Table& in, size_t row, int64_t max
   ItemResult r;
   r.width = img.cols;
   r.height = img.rows;
-  r.regions = seg.segment(img);
+  std::vector<Region> found = seg.segment(img);
   // Largest first; ties by position of the first pixel (deterministic for any backend order).
-  std::stable_sort(r.regions.begin(), r.regions.end(), [](const Region& a, const Region& b) {
-    const int64_t aa = rle_area(a.rle), ab = rle_area(b.rle);
-    if (aa != ab) return aa > ab;
-    return a.rle.counts.front() < b.rle.counts.front();
-  });
+  std::vector<std::pair<int64_t, uint32_t>> key;  // (-area, first run) per region
+  for (const Region& reg : found) key.emplace_back(-rle_area(reg.rle), reg.rle.counts.front());
+  std::vector<size_t> order(found.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key[a] < key[b]; });
+  for (size_t i : order) r.regions.push_back(std::move(found[i]));
   if (max_regions > 0 && static_cast<int64_t>(r.regions.size()) > max_regions)
     r.regions.resize(static_cast<size_t>(max_regions));
   return r;
