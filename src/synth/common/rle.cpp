@@ -40,14 +40,25 @@ Rle rle_encode_roi(const cv::Mat& roi_mask, const cv::Rect& roi, int height, int
 
 cv::Mat rle_decode(const Rle& rle) {
   cv::Mat m(rle.height, rle.width, CV_8UC1, cv::Scalar(0));
+  const int64_t h = rle.height, total = h * rle.width;
+  const size_t step = m.step;
   int64_t pos = 0;
-  const int64_t total = static_cast<int64_t>(rle.height) * rle.width;
   uint8_t v = 0;
   for (uint32_t c : rle.counts) {
     if (pos + c > total) throw DataError("RLE runs exceed the mask size");
-    if (v)
-      for (int64_t p = pos; p < pos + c; ++p)
-        m.at<uint8_t>(static_cast<int>(p % rle.height), static_cast<int>(p / rle.height)) = 1;
+    if (v && c) {  // runs are column-major: walk down the column, wrapping to the next one
+      int64_t y = pos % h, x = pos / h;
+      uint8_t* p = m.data + y * step + x;
+      for (uint32_t k = 0; k < c; ++k) {
+        *p = 1;
+        if (++y == h) {
+          y = 0;
+          p = m.data + ++x;
+        } else {
+          p += step;
+        }
+      }
+    }
     pos += c;
     v ^= 1;
   }

@@ -96,12 +96,13 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
   for (size_t i = 0; i < rows.size(); ++i) {
     const size_t r = rows[i];
     out[i].region_id = regions.i64("region_id")[r];
-    Region reg{image, synth::rle_decode(synth::rle_from_string(regions.bytes("rle")[r], image.rows, image.cols)),
+    const synth::Rle rle = synth::rle_from_string(regions.bytes("rle")[r], image.rows, image.cols);
+    Region reg{image, synth::rle_decode(rle),
                cv::Rect(static_cast<int>(box_value(regions, "box_x", r)), static_cast<int>(box_value(regions, "box_y", r)),
                         static_cast<int>(std::ceil(box_value(regions, "box_w", r))),
                         static_cast<int>(std::ceil(box_value(regions, "box_h", r))))};
     cands[i].box = region_bounds(reg);
-    cands[i].area = cv::countNonZero(reg.mask);
+    cands[i].area = synth::rle_area(rle);
     empty[i] = cands[i].box.area() <= 0;  // nothing to look at: named unknown, score 0
     if (!empty[i]) regs.push_back(std::move(reg));
   }
