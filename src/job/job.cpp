@@ -115,13 +115,27 @@ int job_main(int argc, char** argv, const JobSpec& spec, const TorchTwin& twin) 
 
   const auto start = std::chrono::steady_clock::now();
   StageCounts mine;
+  // Every rank validates the io paths, and all have done so before rank 0 prepares the output
+  // (a rank that checked while rank 0 was writing the marker would refuse the half-made
+  // directory). The ranks then agree on the verdict, so none is left alone in a collective.
+  std::string error;
   try {
-    // Validate io paths on every rank (same inputs, same verdict), prepare the output on rank 0.
     check_output_dir(spec.stage, cfg.get_string("io.input"), cfg.get_string("io.output"));
-    if (mpi.is_root()) claim_output_dir(spec.stage, cfg);
-    mpi.barrier();
   } catch (const ConfigError& e) {
-    if (mpi.is_root()) std::fprintf(stderr, "cf-%s: config error: %s\n", spec.stage.c_str(), e.what());
+    error = e.what();
+  }
+  mpi.barrier();
+  if (error.empty() && mpi.is_root()) {
+    try {
+      claim_output_dir(spec.stage, cfg);
+    } catch (const ConfigError& e) {
+      error = e.what();
+    }
+  }
+  const int64_t root_failed = mpi.allreduce_sum(mpi.is_root() && !error.empty() ? 1 : 0);
+  if (mpi.allreduce_sum(error.empty() ? 0 : 1) > 0) {  // reported once: by rank 0 if it failed
+    if (!error.empty() && (mpi.is_root() || root_failed == 0))
+      std::fprintf(stderr, "cf-%s: config error: %s\n", spec.stage.c_str(), error.c_str());
     return 2;
   }
   try {

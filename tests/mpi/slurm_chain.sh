@@ -27,7 +27,11 @@ state() { squeue -h -r -t all -j "$1" -o '%T' | sort -u | paste -sd, -; }
 wait_idle() {  # wait until no job is pending or running (at most $1 s)
   local i
   for i in $(seq 1 "$1"); do [ -z "$(squeue -h -t PD,R,CG,CF,S 2>/dev/null)" ] && return 0; sleep 1; done
-  echo "jobs still queued after $1 s:"; squeue -r -t all; return 1
+  echo "jobs still queued after $1 s:"; squeue -r -t all
+  local f  # the last lines of every job log, for the cause
+  for f in "$WORK/slurm/logs"/*.out; do [ -f "$f" ] && { echo "== $f"; tail -n 15 "$f"; }; done
+  ps -eo pid,etimes,pcpu,args | grep "[c]f-" | cut -c1-200
+  return 1
 }
 job_of() { awk -v s="$1:" '$1 == s {print $3}' "$2"; }  # job_of STAGE SUBMIT_OUTPUT
 
