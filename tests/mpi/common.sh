@@ -31,3 +31,13 @@ kill_midway() {
   kill -9 "$victim"
   if wait "$mpirun"; then echo "kill_midway: the killed $exe run should not succeed"; exit 1; fi
 }
+# slurm_up: a local one-node Slurm cluster in $SCRATCH/cluster for this test (tools/local-slurm.sh),
+# taken down with SCRATCH at exit; exits 77 (skipped) where none can be started.
+slurm_up() {
+  chmod 755 "$SCRATCH"
+  CLUSTER="$SCRATCH/cluster"
+  trap '"$SRC/tools/local-slurm.sh" down "$CLUSTER"; rm -rf "$SCRATCH"' EXIT
+  local up rc
+  up=$("$SRC/tools/local-slurm.sh" up "$CLUSTER") || { rc=$?; [ "$rc" != 77 ] || echo "SKIP: no local Slurm cluster"; exit "$rc"; }
+  eval "$up"
+}

@@ -18,11 +18,7 @@
 #  4. a third submission has nothing to do.
 # Exit 77 (skipped) when no local cluster can be started (no root, Slurm or munge not installed).
 source "$(dirname "$0")/common.sh"
-chmod 755 "$SCRATCH"
-CLUSTER="$SCRATCH/cluster"
-trap '"$SRC/tools/local-slurm.sh" down "$CLUSTER"; rm -rf "$SCRATCH"' EXIT
-up=$("$SRC/tools/local-slurm.sh" up "$CLUSTER") || { rc=$?; [ "$rc" != 77 ] || echo "SKIP: no local Slurm cluster"; exit "$rc"; }
-eval "$up"
+slurm_up
 state() { squeue -h -r -t all -j "$1" -o '%T' | sort -u | paste -sd, -; }
 wait_idle() {  # wait until no job is pending or running (at most $1 s)
   local i

@@ -13,11 +13,7 @@
 #  3. a configuration error (exit 2) is not requeued.
 # Exit 77 (skipped) when no local cluster can be started (no root, Slurm or munge not installed).
 source "$(dirname "$0")/common.sh"
-chmod 755 "$SCRATCH"
-CLUSTER="$SCRATCH/cluster"
-trap '"$SRC/tools/local-slurm.sh" down "$CLUSTER"; rm -rf "$SCRATCH"' EXIT
-up=$("$SRC/tools/local-slurm.sh" up "$CLUSTER") || { rc=$?; [ "$rc" != 77 ] || echo "SKIP: no local Slurm cluster"; exit "$rc"; }
-eval "$up"
+slurm_up
 state() { squeue -h -r -t all -j "$1" -o '%T' | sort -u | paste -sd, -; }
 restarts() { scontrol show job -o "$1" | grep -o 'Restarts=[0-9]*' | cut -d= -f2; }
 wait_done() {  # wait_done JOB SECONDS: until the job has ended
