@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -119,6 +120,8 @@ int job_main(int argc, char** argv, const JobSpec& spec, const TorchTwin& twin) 
   // (a rank that checked while rank 0 was writing the marker would refuse the half-made
   // directory). The ranks then agree on the verdict, so none is left alone in a collective.
   std::string error;
+  if (!mpi.is_root() && claim_delay_ms() > 0)  // test hook (output_guard.h)
+    std::this_thread::sleep_for(std::chrono::milliseconds(claim_delay_ms() / 2));
   try {
     check_output_dir(spec.stage, cfg.get_string("io.input"), cfg.get_string("io.output"));
   } catch (const ConfigError& e) {

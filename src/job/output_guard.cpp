@@ -1,7 +1,11 @@
 #include "job/output_guard.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -41,6 +45,11 @@ void check_output_dir(const std::string& stage, const std::string& input,
                       "' is not empty and was not written by cornerforge; refusing to write there");
 }
 
+int claim_delay_ms() {
+  const char* v = std::getenv("CF_DEBUG_CLAIM_DELAY_MS");
+  return v ? std::max(0, std::atoi(v)) : 0;
+}
+
 void claim_output_dir(const std::string& stage, const Config& cfg) {
   const fs::path out = cfg.get_string("io.output");
   fs::create_directories(out);
@@ -49,6 +58,7 @@ void claim_output_dir(const std::string& stage, const Config& cfg) {
     std::ofstream m(marker.string() + ".tmp");
     m << nlohmann::json{{"stage", stage}, {"format", "cornerforge-1"}}.dump() << "\n";
     m.close();
+    if (const int ms = claim_delay_ms()) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
     fs::rename(marker.string() + ".tmp", marker);
   }
   std::ofstream c(out / "config.toml");

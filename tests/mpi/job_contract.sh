@@ -34,6 +34,14 @@ mkdir -p "$SCRATCH/foreign" && touch "$SCRATCH/foreign/precious.txt"
 expect_exit 2 "not empty and was not written by cornerforge" "$BUILD/jobs/cf-ingest" --set "io.input=$SCRATCH/corpus" --set "io.output=$SCRATCH/foreign"
 expect_exit 2 "is not a directory (the corpus root)" run_np 2 cf-ingest --set "io.input=$SCRATCH/missing" --set "io.output=$SCRATCH/o2"
 
+# Start-up with a fresh io.output on 3 ranks while rank 0 holds the half-made directory for
+# 0.6 s (CF_DEBUG_CLAIM_DELAY_MS; the other ranks arrive half-way): every rank must check before
+# rank 0 claims, else a rank refuses alone and rank 0 waits in a barrier forever (a hang that
+# once hit CI about 1 run in 40).
+CF_DEBUG_CLAIM_DELAY_MS=600 timeout 60 mpirun -np 3 --oversubscribe --bind-to none "$BUILD/jobs/cf-scenegen" \
+  --set "io.output=$SCRATCH/claimed" --set scenegen.images=3 --set scenegen.clips=0 --set scenegen.width=160 \
+  --set scenegen.height=90 > /dev/null 2> "$SCRATCH/claim.err" || { echo "FAIL: 3-rank start-up into a fresh io.output (rc $?)"; cat "$SCRATCH/claim.err"; exit 1; }
+
 # Summary: exactly one JSON line on stdout with the contract's fields, exit 0.
 run_np 2 cf-ingest --set "io.input=$SCRATCH/corpus" --set "io.output=$SCRATCH/ingest" > "$SCRATCH/summary.txt" 2>/dev/null
 [ "$(wc -l < "$SCRATCH/summary.txt")" -eq 1 ]
