@@ -23,7 +23,10 @@ PY
     return
   fi
   echo "bootstrap: creating python venv $venv"
-  python3 -m venv --system-site-packages "$venv"
+  # Debian's interpreter, whatever python3 is first on PATH: only it sees python3-torch.
+  rm -rf "$venv"
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  "$venv/bin/python" -c 'import torch' || { echo "bootstrap: $venv cannot import torch (python3-torch)" >&2; exit 1; }
   "$venv/bin/pip" install -q -r "$req"
 }
 
