@@ -2,7 +2,7 @@
 // stopped by a signal after checkpointing; re-run to resume).
 #include <malloc.h>
 
-#include "model/hf_dry_run.h"
+#include "train/dry_run.h"
 #include "train/trainer.h"
 
 int main(int argc, char** argv) {

@@ -1,8 +1,9 @@
 // Pointer-level fused AdamW over a flat fp32 master shard (CPU twin and CUDA), torch-free.
 // One pass per element: g *= grad_scale; m, v updated; p -= lr * m_hat / (sqrt(v_hat) + eps)
 // + lr * wd * decay_i * p (decoupled decay); optionally writes bf16(p) (round to nearest even)
-// into the parameter shard. Same float expression as src/train/adamw.cpp's reference, and a pure
-// per-element function, so results do not depend on threads or vector width.
+// into the parameter shard. A pure per-element function, so results do not depend on threads or
+// vector width. The trainer's only AdamW (src/train/zero2): AdamWHyper is the one struct of its
+// hyper-parameters.
 #pragma once
 #include <cstdint>
 

@@ -45,4 +45,13 @@ inline float exp_nonpos(float x) {
   return p * scale;
 }
 
+// Element access for loops templated on the storage type E: float, or uint16_t holding bf16
+// bits. Arithmetic stays in fp32; rnd(v, E*) is v as it would be stored in E.
+inline float ld(const float* p) { return *p; }
+inline float ld(const uint16_t* p) { return bf16_to_f32(*p); }
+inline void st(float* p, float v) { *p = v; }
+inline void st(uint16_t* p, float v) { *p = f32_to_bf16(v); }
+inline float rnd(float v, const float*) { return v; }
+inline float rnd(float v, const uint16_t*) { return bf16_to_f32(f32_to_bf16(v)); }
+
 }  // namespace cf::kernels

@@ -13,7 +13,7 @@
 
 #include "core/config.h"
 #include "core/metrics.h"
-#include "dist/mpi_runtime.h"
+#include "comm/mpi_runtime.h"
 #include "job/torch_twin.h"
 
 namespace cf {

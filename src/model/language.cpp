@@ -1,4 +1,6 @@
-#include "model/fused_ops.h"
+#include "kernels/rms_norm/rms_norm.h"
+#include "kernels/rope/rope.h"
+#include "kernels/swiglu/swiglu.h"
 #include "model/modules.h"
 
 namespace cf {
@@ -9,7 +11,7 @@ RMSNormImpl::RMSNormImpl(int64_t dim, double e) : eps(e) {
   weight = register_parameter("weight", torch::ones({dim}));
 }
 
-torch::Tensor RMSNormImpl::forward(torch::Tensor x) { return fused_rms_norm(x, weight, eps); }
+torch::Tensor RMSNormImpl::forward(torch::Tensor x) { return kernels::fused_rms_norm(x, weight, eps); }
 
 namespace {
 
@@ -42,8 +44,8 @@ torch::Tensor LlamaLayerImpl::forward(torch::Tensor x, const torch::Tensor& cos,
                                       const torch::Tensor& mask, KVCache* cache) {
   const int64_t b = x.size(0), t = x.size(1), hd = cfg.head_dim();
   auto h = input_layernorm(x);
-  auto q = fused_rope(q_proj(h).view({b, t, cfg.heads, hd}), cos, sin);     // [B, H, T, hd]
-  auto k = fused_rope(k_proj(h).view({b, t, cfg.kv_heads, hd}), cos, sin);  // [B, KV, T, hd]
+  auto q = kernels::fused_rope(q_proj(h).view({b, t, cfg.heads, hd}), cos, sin);     // [B, H, T, hd]
+  auto k = kernels::fused_rope(k_proj(h).view({b, t, cfg.kv_heads, hd}), cos, sin);  // [B, KV, T, hd]
   auto v = v_proj(h).view({b, t, cfg.kv_heads, hd}).transpose(1, 2);
   if (cache) {
     if (cache->k.defined()) {
@@ -64,7 +66,7 @@ torch::Tensor LlamaLayerImpl::forward(torch::Tensor x, const torch::Tensor& cos,
   o = o.transpose(1, 2).reshape({b, t, cfg.hidden});
   x = x + o_proj(o);
   h = post_attention_layernorm(x);
-  return x + down_proj(fused_swiglu(gate_proj(h), up_proj(h)));
+  return x + down_proj(kernels::fused_swiglu(gate_proj(h), up_proj(h)));
 }
 
 LanguageModelImpl::LanguageModelImpl(const LanguageConfig& c) : cfg(c) {

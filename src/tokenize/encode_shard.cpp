@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "core/error.h"
-#include "synth/common/shard_map.h"
+#include "job/shard_map.h"
 #include "tokenize/token_bytes.h"
 
 namespace cf::tokenize {
@@ -46,7 +46,7 @@ Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& 
   }
 
   std::vector<ChatSample> samples(n);
-  const auto reasons = synth::for_each_item(n, o.threads, [&](size_t i) {
+  const auto reasons = cf::for_each_item(n, o.threads, [&](size_t i) {
     if (o.item_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.item_delay_ms));
     const int64_t n_images = in.i64("n_images")[i];
     if (n_images != image_rows[i])
@@ -86,7 +86,7 @@ Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& 
   }
   Table kept = in.select(keep);
   Table& t = out.items;
-  for (const char* c : {"sample_id", "item_id", "task", "answer"}) t.put_bytes(c, kept.bytes(c));
+  for (const char* c : {"sample_id", "item_id", "task", "question", "answer"}) t.put_bytes(c, kept.bytes(c));
   for (const char* c : {"closed", "n_images"}) t.put_i64(c, kept.i64(c));
   t.put_bytes("input_ids", std::move(ids));
   t.put_bytes("loss_mask", std::move(masks));

@@ -9,9 +9,9 @@
 
 #include "core/error.h"
 #include "core/hash.h"
-#include "dist/progress.h"
+#include "comm/progress.h"
 #include "io/stage_dir.h"
-#include "synth/common/assign.h"
+#include "job/assign.h"
 #include "tokenize/encode_shard.h"
 #include "tokenize/tokenizer_dir.h"
 
@@ -171,7 +171,7 @@ StageCounts run_tokenizer(JobContext& ctx) {
   }
   std::vector<size_t> todo;
   int64_t todo_items = 0;
-  for (int64_t u : synth::assign_by_cost(costs, mpi.rank(), mpi.world())) {
+  for (int64_t u : cf::assign_by_cost(costs, mpi.rank(), mpi.world())) {
     const Split& s = splits[units[u].split];
     const std::string target = s.out_dir + "/" + shard_file_name(units[u].index);
     const ShardStatus st = shard_status(target);

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dist/mpi_runtime.h"
+#include "comm/mpi_runtime.h"
 #include "model/modules.h"
 #include "train/flat_params.h"
 #include "train/zero2.h"

@@ -7,7 +7,7 @@ namespace cf {
 
 PreferenceResult preference_step(Vlm& model, Zero2& zero, Communicator& comm, PairDataset& data,
                                  const std::vector<int64_t>& global_batch, const StepSetup& s,
-                                 const PreferenceSetup& p, const AdamWParams& h) {
+                                 const PreferenceSetup& p, const kernels::AdamWHyper& h) {
   const int64_t n_global = static_cast<int64_t>(global_batch.size());
   const int64_t micro_per_step = n_global / s.micro_batch;
   PreferenceResult r;

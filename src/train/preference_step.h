@@ -6,7 +6,7 @@
 #pragma once
 #include <vector>
 
-#include "dist/communicator.h"
+#include "comm/communicator.h"
 #include "model/modules.h"
 #include "train/pair_data.h"
 #include "train/preference_loss.h"
@@ -30,6 +30,6 @@ struct PreferenceResult {
 
 PreferenceResult preference_step(Vlm& model, Zero2& zero, Communicator& comm, PairDataset& data,
                                  const std::vector<int64_t>& global_batch, const StepSetup& s,
-                                 const PreferenceSetup& p, const AdamWParams& h);
+                                 const PreferenceSetup& p, const kernels::AdamWHyper& h);
 
 }  // namespace cf

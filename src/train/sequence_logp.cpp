@@ -2,17 +2,24 @@
 
 #include <algorithm>
 
-#include "kernels/token_logprobs/token_logprobs.h"
+#include "kernels/linear_logprobs/linear_logprobs.h"
 
 namespace cf {
 
 SequenceLogps sequence_logps(Vlm& model, const Batch& b, torch::ScalarType dtype, bool fused) {
   auto hidden = model->forward_hidden(b.input_ids, b.images.to(dtype));
-  auto logits = model->lm()->logits(hidden.slice(1, 0, hidden.size(1) - 1));  // predicts tokens 1..T-1
-  // The logits are a matmul's output that nothing else reads: the fused op may overwrite them
-  // with their gradient. Rows outside the answer (weight 0) are skipped (log-prob 0).
-  auto logp = fused ? kernels::token_logprobs(logits, b.targets, b.weights)
-                    : torch::log_softmax(logits.to(torch::kFloat), -1).gather(-1, b.targets.unsqueeze(-1)).squeeze(-1);
+  auto h = hidden.slice(1, 0, hidden.size(1) - 1);  // [B, T-1, D]: predicts tokens 1..T-1
+  torch::Tensor logp;                               // [B, T-1] fp32
+  if (fused) {
+    // Head and log-probs fused over chunks of tokens (kernels/linear_logprobs): the [B, T-1, V]
+    // logits never exist at once, forward or backward. Rows outside the answer (weight 0) are
+    // skipped (log-prob 0).
+    auto& lm = *model->lm();
+    const auto& head = lm.cfg.tie_embeddings ? lm.embed_tokens->weight : lm.lm_head->weight;  // [V, D]
+    logp = kernels::linear_logprobs(h, head, b.targets, b.weights);
+  } else {
+    logp = torch::log_softmax(model->lm()->logits(h).to(torch::kFloat), -1).gather(-1, b.targets.unsqueeze(-1)).squeeze(-1);
+  }
   auto picked = logp * b.weights;  // [B, T-1]
   SequenceLogps out;
   out.logps = picked.sum(1);

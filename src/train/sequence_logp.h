@@ -1,9 +1,9 @@
 // Per-sequence log-probabilities: the sum over answer tokens (weights == 1) of log p(token) in
 // fp32, from one forward pass of a collated batch. The policy in preference training and the
 // reference scoring in cf-generate call this same function, so at the start of a round the
-// implicit rewards are zero. The log-probs come from the fused token op (kernels/token_logprobs:
-// online log-sum-exp, backward in place into the logits); fused = false is the LibTorch
-// log_softmax + gather it replaced (tests compare them).
+// implicit rewards are zero. The log-probs come from the fused head + log-probs op
+// (kernels/linear_logprobs: chunks of tokens, so the [B, T-1, V] logits never exist at once);
+// fused = false is the LibTorch head + log_softmax + gather it replaced (tests compare them).
 #pragma once
 #include <utility>
 #include <vector>

@@ -15,7 +15,7 @@ torch::Tensor sft_nll_sum(Vlm& model, const Batch& b, torch::ScalarType dtype) {
 }
 
 StepResult sft_step(Vlm& model, Zero2& zero, Communicator& comm, TokenDataset& data,
-                    const std::vector<int64_t>& global_batch, const StepSetup& s, const AdamWParams& h) {
+                    const std::vector<int64_t>& global_batch, const StepSetup& s, const kernels::AdamWHyper& h) {
   const int64_t micro_per_step = static_cast<int64_t>(global_batch.size()) / s.micro_batch;
   StepResult r;
   std::vector<Batch> mine;

@@ -4,7 +4,7 @@
 #pragma once
 #include <vector>
 
-#include "dist/communicator.h"
+#include "comm/communicator.h"
 #include "model/modules.h"
 #include "train/batch.h"
 #include "train/token_data.h"
@@ -32,6 +32,6 @@ torch::Tensor sft_nll_sum(Vlm& model, const Batch& b, torch::ScalarType dtype);
 
 // `global_batch`: dataset indices of the step's samples, in order (same on every rank).
 StepResult sft_step(Vlm& model, Zero2& zero, Communicator& comm, TokenDataset& data,
-                    const std::vector<int64_t>& global_batch, const StepSetup& s, const AdamWParams& h);
+                    const std::vector<int64_t>& global_batch, const StepSetup& s, const kernels::AdamWHyper& h);
 
 }  // namespace cf

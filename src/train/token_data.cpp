@@ -22,6 +22,7 @@ TokenSample token_sample(const Shard& sh, size_t row, const std::string& where) 
   TokenSample out;
   out.sample_id = t.bytes("sample_id")[row];
   out.answer = t.bytes("answer")[row];
+  if (t.has("question")) out.question = t.bytes("question")[row];  // cf-tokenizer output before the column: ""
   out.task = t.bytes("task")[row];
   out.closed = t.i64("closed")[row];
   out.prompt_tokens = t.i64("prompt_tokens")[row];
@@ -43,7 +44,7 @@ TokenSample token_sample(const Shard& sh, size_t row, const std::string& where) 
 }
 
 Shard token_shard(const std::vector<TokenSample>& samples, const std::string& plan_hash) {
-  std::vector<std::string> sid, item, task, ids, mask, answer, jpeg;
+  std::vector<std::string> sid, item, task, ids, mask, question, answer, jpeg;
   std::vector<int64_t> closed, ntok, nimg, prompt, rows, frames;
   for (size_t i = 0; i < samples.size(); ++i) {
     const TokenSample& s = samples[i];
@@ -52,6 +53,7 @@ Shard token_shard(const std::vector<TokenSample>& samples, const std::string& pl
     task.push_back(s.task);
     ids.emplace_back(reinterpret_cast<const char*>(s.ids.data()), s.ids.size() * 4);
     mask.emplace_back(s.loss_mask.begin(), s.loss_mask.end());
+    question.push_back(s.question);
     answer.push_back(s.answer);
     closed.push_back(s.closed);
     ntok.push_back(static_cast<int64_t>(s.ids.size()));
@@ -70,6 +72,7 @@ Shard token_shard(const std::vector<TokenSample>& samples, const std::string& pl
   sh.items.put_bytes("task", task);
   sh.items.put_bytes("input_ids", ids);
   sh.items.put_bytes("loss_mask", mask);
+  sh.items.put_bytes("question", question);
   sh.items.put_bytes("answer", answer);
   sh.items.put_i64("closed", closed);
   sh.items.put_i64("n_tokens", ntok);

@@ -26,7 +26,7 @@ extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 struct Options {
   int64_t epochs, micro_batch, global_batch, max_steps, pad_id, bucket, every, keep, delay_ms, seed, init_seed;
-  AdamWParams adam;
+  kernels::AdamWHyper adam;
   double clip, warmup_ratio, min_lr_ratio;
   bool bf16;
 };
@@ -53,14 +53,13 @@ Options read_options(const Config& c) {
   return o;
 }
 
-void log_memory(const MemoryPlan& m, int world) {
+void log_memory(const Zero2MemoryPlan& m, int world) {
   auto mib = [](int64_t b) { return static_cast<double>(b) / (1 << 20); };
   spdlog::info("memory per rank (world {}): parameters {:.1f} MiB, gradient shard + bucket {:.1f} MiB, "
                "optimizer shard {:.1f} MiB = {:.1f} MiB; ZeRO-2 formula 2Psi+14Psi/N = {:.1f} MiB; "
                "plain data parallel 16Psi = {:.1f} MiB",
-               world, mib(m.params_bytes), mib(m.grads_bytes), mib(m.optimizer_bytes),
-               mib(m.params_bytes + m.grads_bytes + m.optimizer_bytes), mib(m.zero2_formula_bytes),
-               mib(m.plain_dp_bytes));
+               world, mib(m.param_bytes), mib(m.grad_bytes + m.bucket_bytes), mib(m.optimizer_bytes),
+               mib(m.state_bytes()), mib(m.zero2_formula_bytes()), mib(m.plain_dp_bytes()));
 }
 
 }  // namespace
@@ -176,7 +175,7 @@ StageCounts run_train(JobContext& ctx) {
     }
     const int64_t base = (step % steps_per_epoch) * o.global_batch;
     const std::vector<int64_t> batch(order.begin() + base, order.begin() + base + o.global_batch);
-    AdamWParams h = o.adam;
+    kernels::AdamWHyper h = o.adam;
     h.lr = sched.at(step);
     PreferenceResult pr;
     if (preference) pr = preference_step(model, zero, *comm, *pairs, batch, setup, pref, h);

@@ -79,14 +79,9 @@ double sum_of_squares_f64(const torch::Tensor& x) {
   return sum;
 }
 
-MemoryPlan Zero2::memory_plan() const {
-  const int64_t psi = params_.numel(), n = comm_.world(), shard = params_.shard_size();
-  const int64_t rb = reduce_type_ == torch::kDouble ? 8 : 4;
-  // world > 1: one bucket buffer (more only if several buckets are open at once), the receive
-  // buffer and the updated bf16 shard that is all-gathered.
-  const int64_t in_flight = n > 1 ? rb * (max_bucket_ + recv_.numel()) : 0;
-  return {2 * params_.padded() + (n > 1 ? 2 * shard : 0), rb * shard + in_flight, 12 * shard,
-          2 * psi + 14 * psi / n, 16 * psi};
+Zero2MemoryPlan Zero2::memory_plan() const {
+  return plan_zero2_memory(params_.numel(), comm_.world(), params_.flat.element_size(),
+                           reduce_type_ == torch::kDouble ? 8 : 4, max_bucket_);
 }
 
 void Zero2::zero_grad() { grad.zero_(); }
@@ -169,7 +164,7 @@ double Zero2::global_grad_norm() {
   return std::sqrt(sq);
 }
 
-void Zero2::step(const AdamWParams& h, float grad_scale) {
+void Zero2::step(const kernels::AdamWHyper& h, float grad_scale) {
   ++steps_;
   const torch::Tensor g = grad.scalar_type() == torch::kFloat ? grad : kernels::convert(grad, torch::kFloat);
   // Padding stays zero: the tail beyond Psi never receives gradients, but decay could move it.
@@ -181,11 +176,11 @@ void Zero2::step(const AdamWParams& h, float grad_scale) {
   if (params_.flat.scalar_type() == torch::kBFloat16) {
     // Fused AdamW (kernels/adamw): updates the fp32 master and writes the bf16 shard in one pass.
     auto decay = torch::from_blob(decay_.data(), {shard}, torch::kByte).to(master.device());
-    kernels::adamw_step(master, exp_avg, exp_avg_sq, g, decay, {h.lr, h.beta1, h.beta2, h.eps, h.weight_decay}, steps_,
+    kernels::adamw_step(master, exp_avg, exp_avg_sq, g, decay, h, steps_,
                         grad_scale, out);
   } else {
-    adamw_step(master.data_ptr<float>(), exp_avg.data_ptr<float>(), exp_avg_sq.data_ptr<float>(),
-               g.data_ptr<float>(), decay_.data(), static_cast<size_t>(master.numel()), h, steps_, grad_scale);
+    kernels::adamw_cpu(master.data_ptr<float>(), exp_avg.data_ptr<float>(), exp_avg_sq.data_ptr<float>(),
+                       g.data_ptr<float>(), decay_.data(), master.numel(), h, steps_, grad_scale, nullptr);
     torch::NoGradGuard no_grad;
     out.copy_(master);
   }

@@ -13,17 +13,12 @@
 
 #include <torch/torch.h>
 
-#include "dist/communicator.h"
-#include "train/adamw.h"
+#include "comm/communicator.h"
+#include "kernels/adamw/adamw_raw.h"
 #include "train/flat_params.h"
+#include "train/memory_plan.h"
 
 namespace cf {
-
-struct MemoryPlan {
-  int64_t params_bytes, grads_bytes, optimizer_bytes;  // per rank
-  int64_t zero2_formula_bytes;  // 2 Psi + 14 Psi / N
-  int64_t plain_dp_bytes;       // 16 Psi
-};
 
 // Sum of squares in fp64 without an fp64 copy: fixed chunks summed in order, so the result does
 // not depend on the thread count. x: contiguous fp32 or fp64.
@@ -36,11 +31,11 @@ class Zero2 {
   Zero2(FlatParams& params, Communicator& comm, int64_t bucket_elements, DType reduce_dtype = DType::F32);
   ~Zero2();
 
-  MemoryPlan memory_plan() const;
+  Zero2MemoryPlan memory_plan() const;  // train/memory_plan of this instance's buckets
   void zero_grad();              // before the first micro-batch of a step
   void finish_backward();        // after each micro-batch's backward: flushes incomplete buckets
   double global_grad_norm();     // L2 norm of the summed gradient (collective)
-  void step(const AdamWParams& h, float grad_scale);  // AdamW on the shard, then all-gather
+  void step(const kernels::AdamWHyper& h, float grad_scale);  // AdamW on the shard, then all-gather
 
   int64_t shard_begin() const { return shard_begin_; }
   int64_t steps() const { return steps_; }

@@ -11,7 +11,7 @@ GEN=(--set scenegen.clips=0 --set scenegen.width=640 --set scenegen.height=360)
 "$BUILD/jobs/cf-scenegen" --set "io.output=$SCRATCH/B" --set scenegen.images=24 --set scenegen.seed=2 \
   --set scenegen.width=640 --set scenegen.height=360 --set scenegen.clips=1 --set scenegen.clip_seconds=1 > /dev/null 2>&1
 "$BUILD/jobs/cf-ingest" --set "io.input=$SCRATCH/B" --set "io.output=$SCRATCH/ingest" --set ingest.shard_cost=4 > /dev/null 2>&1
-"$BUILD/src/synth/retrieve/cf-test-gt-regions" "$SCRATCH/ingest" "$SCRATCH/B" "$SCRATCH/seg"
+"$BUILD/tests/cf-test-gt-regions" "$SCRATCH/ingest" "$SCRATCH/B" "$SCRATCH/seg"
 
 # Database: same bytes from 1 and 2 ranks; a second run skips.
 run_np 2 cf-build-db --set "io.input=$SCRATCH/A" --set "io.output=$SCRATCH/db" > "$SCRATCH/db.json" 2> /dev/null

@@ -9,19 +9,19 @@
 #include <mpi.h>
 #include <torch/torch.h>
 
-#include "dist/communicator.h"
+#include "comm/communicator.h"
 #include "train/batch.h"
 #include "train/flat_params.h"
 #include "train/sft_step.h"
 #include "train/token_data.h"
-#include "train/adamw.h"
+#include "kernels/adamw/adamw_raw.h"
 #include "train/zero2.h"
 
 using namespace cf;
 
 namespace {
 constexpr int64_t kGlobal = 8, kMicro = 2;
-const AdamWParams kAdam{3e-3, 0.9, 0.95, 1e-8, 0.1};
+const kernels::AdamWHyper kAdam{3e-3, 0.9, 0.95, 1e-8, 0.1};
 constexpr double kClip = 0.5;
 
 std::vector<int64_t> batch_of(int64_t step, int64_t n) {
@@ -32,7 +32,7 @@ std::vector<int64_t> batch_of(int64_t step, int64_t n) {
 
 // Plain unsharded reference on rank 0: full fp32 master weights and moments, gradients of all
 // micro-batches accumulated in one process (in `acc` precision), clipping by the global norm,
-// the same adamw_step over the whole buffer (which test_train_adamw checks against
+// the same AdamW (kernels::adamw_cpu) over the whole buffer (which test_train_adamw checks against
 // torch::optim::AdamW). No flat views, hooks, buckets or collectives.
 torch::Tensor reference(const ModelConfig& mc, TokenDataset& data, int64_t steps, torch::ScalarType acc,
                         torch::Tensor* master_out) {
@@ -77,8 +77,8 @@ torch::Tensor reference(const ModelConfig& mc, TokenDataset& data, int64_t steps
     const double norm = std::sqrt(sum_of_squares_f64(grad));  // the trainer's fp64 summation order
     const float scale = norm > kClip ? static_cast<float>(kClip / (norm + 1e-6)) : 1.0f;
     auto g = grad.to(torch::kFloat).contiguous();
-    adamw_step(master.data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(), g.data_ptr<float>(),
-               decay.data(), static_cast<size_t>(master.numel()), kAdam, step + 1, scale);
+    kernels::adamw_cpu(master.data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(), g.data_ptr<float>(),
+                       decay.data(), master.numel(), kAdam, step + 1, scale, nullptr);
     torch::NoGradGuard ng;
     int64_t off = 0;
     for (auto& p : params) {

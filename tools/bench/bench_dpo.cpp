@@ -18,7 +18,7 @@
 
 #include "bench_clock.h"
 #include "io/stage_dir.h"
-#include "synth/generate/pair_rows.h"
+#include "infer/pair_rows.h"
 #include "train/flat_params.h"
 #include "train/preference_step.h"
 #include "train/sft_step.h"
@@ -40,11 +40,11 @@ void write_sets(TokenDataset& tokens, int64_t n_pairs, int64_t micro, int64_t an
     a.push_back(kEos);
     return a;
   };
-  std::vector<synth::PairRow> pairs;
+  std::vector<infer::PairRow> pairs;
   std::vector<TokenSample> seqs;
   for (int64_t i = 0; i < n_pairs; ++i) {
     TokenSample t = tokens.get(i % tokens.size());
-    synth::PairRow r;
+    infer::PairRow r;
     r.sample_id = r.item_id = "p" + std::to_string(i);
     r.task = "caption";
     r.prompt.assign(t.ids.begin(), t.ids.begin() + t.prompt_tokens);
@@ -66,7 +66,7 @@ void write_sets(TokenDataset& tokens, int64_t n_pairs, int64_t micro, int64_t an
       }
   std::filesystem::create_directories(work + "/pairs");
   std::filesystem::create_directories(work + "/sft");
-  Shard ps = synth::pair_shard(pairs);
+  Shard ps = infer::pair_shard(pairs);
   ps.stage = "generate";
   ps.meta = {{"plan_hash", "bench"}};
   write_shard(work + "/pairs/" + shard_file_name(0), ps);
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
   Vlm model(mc);
   FlatParams flat(*model, comm->world(), torch::kBFloat16);
   Zero2 zero(flat, *comm, 5000000, DType::F32);
-  const AdamWParams h{1e-4, 0.9, 0.95, 1e-8, 0.1};
+  const kernels::AdamWHyper h{1e-4, 0.9, 0.95, 1e-8, 0.1};
   const StepSetup dpo_setup{micro, 0, 1.0, torch::kBFloat16}, sft_setup{2 * micro, 0, 1.0, torch::kBFloat16};
   const PreferenceSetup pref{};
   // Round r: steps i = r*per_round ... of both modes, alternating SFT step i, DPO step i (the

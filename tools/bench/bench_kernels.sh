@@ -24,7 +24,7 @@ run_measured() {  # run_measured CMD...: runs it, then prints the other load
 }
 TMP_TIME=$(mktemp)
 trap 'rm -f "$TMP_TIME"' EXIT
-ops=${OPS:-token_logprobs linear_logprobs preference_loss adamw grad_buckets}
+ops=${OPS:-token_logprobs linear_logprobs preference_loss adamw grad_buckets rms_norm rope swiglu}
 for op in $ops; do
   exe="$BUILD/kernels/$op/cf-bench-$op"
   if [[ ! -x "$exe" ]]; then

@@ -10,7 +10,7 @@
 #include "synth/caption/model_caption.h"
 #include "synth/caption/openai_caption.h"
 #include "synth/caption/scene_text.h"
-#include "synth/common/shard_map.h"
+#include "job/shard_map.h"
 
 namespace cf::synth {
 namespace {
@@ -86,7 +86,7 @@ Shard make_output(const std::vector<ItemView>& items, const std::vector<Row>& ro
 bool caption_needs_torch(const Config& cfg) { return cfg.get_string("caption.backend") == "model"; }
 
 void declare_caption_config(ConfigSchema& c) {
-  cf::synth::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
+  cf::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
   c.add_string("io.regions", "work/segment", "cf-segment output (region boxes), joined by item_id");
   c.add_string("io.images", "work/ingest", "cf-ingest output (pixels, clip membership), joined by item_id");
   c.add_string("caption.backend", "structured",

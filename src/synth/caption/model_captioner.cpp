@@ -4,8 +4,8 @@
 
 #include "core/error.h"
 #include "model/weights.h"
-#include "synth/generate/answer_batch.h"
-#include "synth/generate/generate_stage.h"
+#include "infer/answer_batch.h"
+#include "infer/generate_stage.h"
 
 namespace cf::synth {
 namespace {
@@ -16,7 +16,7 @@ class VlmCaptioner : public ModelCaptioner {
     torch::set_num_threads(threads);
     tok_ = load_caption_tokenizer(c.get_string("caption.tokenizer"), c.get_string("caption.model_prompt"));
     const std::string preset = c.get_string("model.preset");
-    const std::string weights = resolve_checkpoint(c.get_string("caption.model"), "caption.model");
+    const std::string weights = infer::resolve_checkpoint(c.get_string("caption.model"), "caption.model");
     model_ = Vlm(load_model_config(preset));
     if (model_->cfg.vision.patches() != tok_.image_tokens)
       throw ConfigError("caption.tokenizer: " + std::to_string(tok_.image_tokens) + " image placeholders per image, but " +
@@ -83,7 +83,7 @@ class VlmCaptioner : public ModelCaptioner {
     }
     std::vector<const TokenSample*> ptrs;
     for (const auto& t : samples) ptrs.push_back(&t);
-    const Answers got = generate_answers(model_, ptrs, s_, seed_ * 1000003ull + static_cast<uint64_t>(shard));
+    const infer::Answers got = infer::generate_answers(model_, ptrs, s_, seed_ * 1000003ull + static_cast<uint64_t>(shard));
     const size_t max_new = static_cast<size_t>(s_.options.max_new_tokens);
     for (size_t k = 0; k < rows.size(); ++k) {
       ModelCaption& m = out[rows[k]];
@@ -109,7 +109,7 @@ class VlmCaptioner : public ModelCaptioner {
  private:
   CaptionTokenizer tok_;
   Vlm model_{nullptr};
-  AnswerSettings s_;
+  infer::AnswerSettings s_;
   std::set<int32_t> stops_;
   uint64_t seed_ = 0;
   int64_t min_letters_ = 0, max_repeats_ = 0;

@@ -1,6 +1,6 @@
 // The LibTorch half of cf-caption's `model` backend (library cf_synth_caption_model): loads
 // caption.model with model.preset, checks it against caption.tokenizer's prompt, and captions
-// images with batched KV-cache generation (synth/generate/answer_batch.h, as cf-generate).
+// images with batched KV-cache generation (infer/answer_batch.h, as cf-generate).
 // An executable that links this library registers it:
 //   cf::synth::register_model_captioner(cf::synth::make_vlm_captioner);
 #pragma once

@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
-#include "dist/progress.h"
+#include "comm/progress.h"
 #include "io/parallel_table.h"
 #include "io/shard.h"
 #include "io/stage_dir.h"

@@ -1,6 +1,6 @@
 #include "synth/ingest/shard_plan.h"
 
-#include "synth/common/assign.h"
+#include "job/assign.h"
 
 #include <algorithm>
 #include <numeric>
@@ -33,7 +33,7 @@ std::vector<ShardRange> plan_shards(const std::vector<ManifestEntry>& m, int64_t
 std::vector<int64_t> assign_shards(const std::vector<ShardRange>& shards, int rank, int world) {
   std::vector<int64_t> costs;
   for (const auto& s : shards) costs.push_back(s.cost);
-  return synth::assign_by_cost(costs, rank, world);  // shard index == position
+  return cf::assign_by_cost(costs, rank, world);  // shard index == position
 }
 
 }  // namespace cf::ingest

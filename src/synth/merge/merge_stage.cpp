@@ -11,10 +11,10 @@
 
 #include "core/error.h"
 #include "core/hash.h"
-#include "dist/progress.h"
+#include "comm/progress.h"
 #include "io/shard.h"
 #include "io/stage_dir.h"
-#include "synth/common/assign.h"
+#include "job/assign.h"
 #include "synth/merge/llava.h"
 #include "synth/merge/stats.h"
 
@@ -183,7 +183,7 @@ StageCounts run_merge(JobContext& ctx) {
   StageCounts counts;
   std::vector<int64_t> todo;
   int64_t todo_items = 0;
-  for (int64_t idx : synth::assign_by_cost(costs, mpi.rank(), mpi.world())) {
+  for (int64_t idx : cf::assign_by_cost(costs, mpi.rank(), mpi.world())) {
     const std::string train = out + "/train/" + shard_file_name(idx), eval = out + "/eval/" + shard_file_name(idx);
     const ShardStatus st = shard_status(train);
     if (st.complete && st.meta.value("plan_hash", "") != hash)

@@ -6,7 +6,7 @@
 #include "core/error.h"
 #include "net/net_config.h"
 #include "net/openai_client.h"
-#include "synth/common/shard_map.h"
+#include "job/shard_map.h"
 #include "synth/qa/builtin_qa.h"
 #include "synth/qa/cosmos_annotation.h"
 #include "synth/qa/openai_qa.h"
@@ -56,7 +56,7 @@ Shard make_output(const std::vector<QaItem>& items, const std::vector<Result>& r
 }  // namespace
 
 void declare_qa_config(ConfigSchema& c) {
-  cf::synth::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
+  cf::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
   c.add_string("io.retrieve", "work/retrieve", "cf-retrieve output (every region, descriptions), joined by item_id");
   c.add_string("qa.backend", "builtin", "builtin (templated self-instruct) or openai (OpenAI-compatible server)",
                {"builtin", "openai"});

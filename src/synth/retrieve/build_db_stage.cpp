@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
-#include "synth/common/shard_map.h"
+#include "job/shard_map.h"
 #include "synth/retrieve/embedder.h"
 #include "synth/retrieve/exemplars.h"
 #include "synth/retrieve/proposal_exemplars.h"
@@ -119,7 +119,7 @@ StageCounts run_build_db(JobContext& ctx) {
   for (size_t u = mpi.rank(); u < units.size(); u += mpi.world()) mine.push_back(u);
   std::vector<std::vector<std::vector<float>>> vecs(mine.size());
   std::vector<std::vector<LabeledVector>> extra(mine.size());
-  const auto reasons = synth::for_each_item(mine.size(), job_threads(ctx), [&](size_t i) {
+  const auto reasons = cf::for_each_item(mine.size(), job_threads(ctx), [&](size_t i) {
     vecs[i] = embed_exemplars(units[mine[i]], *embedder);
     if (mine[i] < n_scenegen) extra[i] = proposal_exemplars(units[mine[i]], *embedder, po);
   });

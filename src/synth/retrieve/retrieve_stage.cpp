@@ -12,7 +12,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "io/shard.h"
-#include "synth/common/shard_map.h"
+#include "job/shard_map.h"
 #include "synth/retrieve/embedder.h"
 #include "synth/retrieve/knowledge_base.h"
 #include "synth/retrieve/object_select.h"
@@ -159,7 +159,7 @@ bool retrieve_needs_torch(const Config& cfg) {
 }
 
 void declare_retrieve_config(ConfigSchema& schema) {
-  cf::synth::declare_shard_map_config(schema);  // run.array_index/array_count: job arrays
+  cf::declare_shard_map_config(schema);  // run.array_index/array_count: job arrays
   schema.add_string("io.images", "work/ingest", "cf-ingest output holding the region's images");
   schema.add_string("retrieve.db", "work/db", "Database directory written by cf-build-db");
   schema.add_string("retrieve.knowledge_base", "configs/knowledge_base.jsonl",
@@ -198,10 +198,10 @@ StageCounts run_retrieve(JobContext& ctx) {
   const Resources res = load_resources(ctx.config);
   check_existing(ctx.config.get_string("io.output"), res.fingerprint);
   int64_t n_regions = 0, n_known = 0;
-  synth::ShardMapSpec spec;
+  cf::ShardMapSpec spec;
   spec.stage = "retrieve";
   spec.extra_inputs = {"io.images"};
-  spec.process = [&](const JobContext& c, const synth::ShardInputs& in, Progress& progress) {
+  spec.process = [&](const JobContext& c, const cf::ShardInputs& in, Progress& progress) {
     const Shard& seg = in.input;
     const Shard& img = in.more.at("io.images");
     const std::string img_name = shard_file_name(in.index);
@@ -220,7 +220,7 @@ StageCounts run_retrieve(JobContext& ctx) {
     }
     std::vector<std::vector<RegionOut>> results(n_items);
     const auto& ids = seg.items.bytes("item_id");
-    const auto reasons = synth::for_each_item(n_items, job_threads(c), [&](size_t i) {
+    const auto reasons = cf::for_each_item(n_items, job_threads(c), [&](size_t i) {
       auto it = img_row.find(ids[i]);
       if (it == img_row.end())
         throw Error("item not found in io.images shard " + img_name);
@@ -295,7 +295,7 @@ StageCounts run_retrieve(JobContext& ctx) {
     }
     return out;
   };
-  StageCounts counts = synth::run_shard_map(ctx, spec);
+  StageCounts counts = cf::run_shard_map(ctx, spec);
   counts.extra["regions"] = n_regions;
   counts.extra["regions_known"] = n_known;
   return counts;

@@ -10,7 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
-#include "synth/common/shard_map.h"
+#include "job/shard_map.h"
 #include "synth/segment/segmenter.h"
 
 namespace cf::segment {
@@ -99,7 +99,7 @@ Shard make_shard(const Table& in, const std::vector<ItemResult>& results,
 }  // namespace
 
 void declare_segment_config(ConfigSchema& c) {
-  cf::synth::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
+  cf::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
   declare_segmenter_config(c);
   c.add_int("segment.max_regions", 0, "Keep at most this many regions per image, largest first; 0 = all", 0, 1e6);
   c.add_int("debug.item_delay_ms", 0, "Sleep per item (tests use it to kill a run midway)", 0, 60000);
@@ -114,9 +114,9 @@ StageCounts run_segment(JobContext& ctx) {
   const int item_threads = seg->thread_safe() ? threads : 1;
   const int64_t delay_ms = ctx.config.get_int("debug.item_delay_ms");
   const int64_t max_regions = ctx.config.get_int("segment.max_regions");
-  synth::ShardMapSpec spec;
+  cf::ShardMapSpec spec;
   spec.stage = "segment";
-  spec.process = [&](const JobContext&, const synth::ShardInputs& inputs, Progress& progress) {
+  spec.process = [&](const JobContext&, const cf::ShardInputs& inputs, Progress& progress) {
     const Table& in = inputs.input.items;
     const size_t n = in.rows();
     std::vector<ItemResult> results(n);
@@ -125,7 +125,7 @@ StageCounts run_segment(JobContext& ctx) {
     const size_t chunk = static_cast<size_t>(std::max(1, item_threads)) * 4;
     for (size_t begin = 0; begin < n; begin += chunk) {
       const size_t m = std::min(chunk, n - begin);
-      auto part = synth::for_each_item(m, item_threads, [&](size_t k) {
+      auto part = cf::for_each_item(m, item_threads, [&](size_t k) {
         if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
         results[begin + k] = segment_item(*seg, in, begin + k, max_regions);
       });
@@ -134,7 +134,7 @@ StageCounts run_segment(JobContext& ctx) {
     }
     return make_shard(in, results, reasons);  // upstream failures stay in the ingest shards
   };
-  return synth::run_shard_map(ctx, spec);
+  return cf::run_shard_map(ctx, spec);
 }
 
 }  // namespace cf::segment
