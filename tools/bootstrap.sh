@@ -24,7 +24,7 @@ PY
   fi
   echo "bootstrap: creating python venv $venv"
   # Debian's interpreter, whatever python3 is first on PATH: only it sees python3-torch.
-  rm -rf "$venv"
+  if [ -f "$venv/pyvenv.cfg" ]; then rm -rf "$venv"; fi  # an old venv (e.g. from another python3)
   /usr/bin/python3 -m venv --system-site-packages "$venv"
   "$venv/bin/python" -c 'import torch' || { echo "bootstrap: $venv cannot import torch (python3-torch)" >&2; exit 1; }
   "$venv/bin/pip" install -q -r "$req"
