@@ -8,6 +8,4 @@
 #include "comm/nccl_selftest.h"
 #include "selftest/selftest.h"
 
-int main(int argc, char** argv) {
-  return cf::kernels::selftest::selftest_main(argc, argv, cf::nccl_selftest);
-}
+int main(int argc, char** argv) { return cf::kernels::selftest::selftest_main(argc, argv, cf::nccl_selftest); }

@@ -41,8 +41,7 @@ nlohmann::json stage_dir_status(const fs::path& dir) {
     const cf::ShardStatus st = cf::shard_status(p);
     const bool ok = st.complete && st.meta.value("plan_hash", "") == plan.plan_hash;
     done += ok;
-    if (!ok && first_missing.empty())
-      first_missing = p + ": " + (st.complete ? "made from another plan" : st.reason);
+    if (!ok && first_missing.empty()) first_missing = p + ": " + (st.complete ? "made from another plan" : st.reason);
   }
   r["done"] = done;
   r["complete"] = done == plan.shards;

@@ -30,8 +30,8 @@ void adamw_cuda(float* p, float* m, float* v, const float* g, const uint8_t* dec
                 int64_t step, float grad_scale, uint16_t* bf16_out, void* stream) {
   if (n == 0) return;
   const unsigned blocks = static_cast<unsigned>(std::min<int64_t>((n + cuda::kBlock - 1) / cuda::kBlock, 4096));
-  adamw_kernel<<<blocks, cuda::kBlock, 0, static_cast<cudaStream_t>(stream)>>>(p, m, v, g, decay, n, adamw_consts(h, step),
-                                                                               grad_scale, bf16_out);
+  adamw_kernel<<<blocks, cuda::kBlock, 0, static_cast<cudaStream_t>(stream)>>>(
+      p, m, v, g, decay, n, adamw_consts(h, step), grad_scale, bf16_out);
   cuda::check_launch("adamw_cuda");
 }
 

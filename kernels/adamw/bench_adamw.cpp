@@ -20,8 +20,13 @@ int main() {
     auto out = torch::empty({n}, torch::kBFloat16);
     const AdamWHyper h{1e-3, 0.9, 0.95, 1e-8, 0.1};
     int64_t step = 0;
-    bench::row("adamw", c, "fused (fp32 only)", bench::measure([&] { adamw_step(master, m, v, g, {}, h, ++step, 1.0f); }));
-    bench::row("adamw", c, "fused + bf16 shard", bench::measure([&] { adamw_step(master, m, v, g, {}, h, ++step, 1.0f, out); }));
-    bench::row("adamw", c, "torch step + .to(bf16)", bench::measure([&] { opt.step(); out.copy_(p.detach()); }));
+    bench::row("adamw", c, "fused (fp32 only)",
+               bench::measure([&] { adamw_step(master, m, v, g, {}, h, ++step, 1.0f); }));
+    bench::row("adamw", c, "fused + bf16 shard",
+               bench::measure([&] { adamw_step(master, m, v, g, {}, h, ++step, 1.0f, out); }));
+    bench::row("adamw", c, "torch step + .to(bf16)", bench::measure([&] {
+                 opt.step();
+                 out.copy_(p.detach());
+               }));
   }
 }

@@ -40,7 +40,8 @@ TEST(FusedAdamW, MatchesTorchOptimAdamW) {
   const k::AdamWHyper h{1e-3, 0.9, 0.999, 1e-8, 0.05};
   auto ref = torch::randn({n}).set_requires_grad(true);
   auto p = ref.detach().clone(), m = torch::zeros({n}), v = torch::zeros({n});
-  torch::optim::AdamW opt({ref}, torch::optim::AdamWOptions(h.lr).betas({h.beta1, h.beta2}).eps(h.eps).weight_decay(h.weight_decay));
+  torch::optim::AdamW opt(
+      {ref}, torch::optim::AdamWOptions(h.lr).betas({h.beta1, h.beta2}).eps(h.eps).weight_decay(h.weight_decay));
   for (int64_t step = 1; step <= 10; ++step) {
     auto g = torch::randn({n});
     ref.mutable_grad() = g.clone();

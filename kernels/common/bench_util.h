@@ -36,9 +36,7 @@ inline Measure measure(const std::function<void()>& f, int reps = 5) {
   return measure([] {}, f, reps);
 }
 
-inline void header() {
-  std::printf("| op | case | variant | ms (best) | peak MiB |\n|---|---|---|---:|---:|\n");
-}
+inline void header() { std::printf("| op | case | variant | ms (best) | peak MiB |\n|---|---|---|---:|---:|\n"); }
 inline void row(const std::string& op, const std::string& c, const std::string& variant, const Measure& m) {
   std::printf("| %s | %s | %s | %.2f | %.1f |\n", op.c_str(), c.c_str(), variant.c_str(), m.ms, m.peak_mib);
   std::fflush(stdout);

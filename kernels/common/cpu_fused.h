@@ -26,7 +26,9 @@ void dispatch_storage(torch::ScalarType t, F&& f) {
   else f(uint16_t{});
 }
 template <typename E>
-E* storage(const torch::Tensor& x) { return reinterpret_cast<E*>(x.data_ptr()); }
+E* storage(const torch::Tensor& x) {
+  return reinterpret_cast<E*>(x.data_ptr());
+}
 
 constexpr int64_t kFusedGrain = 16384;  // elements per at::parallel_for chunk
 

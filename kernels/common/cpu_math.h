@@ -31,8 +31,8 @@ constexpr float kExpPoly[6] = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e
 inline float exp_nonpos(float x) {
   x = x < -87.0f ? -87.0f : x;
   const float t = x * 1.44269504088896341f + 0.5f;  // n = round(x / ln2), |r| <= ln2 / 2
-  int32_t n = static_cast<int32_t>(t);                 // truncation toward zero
-  n -= (static_cast<float>(n) > t) ? 1 : 0;  // floor
+  int32_t n = static_cast<int32_t>(t);              // truncation toward zero
+  n -= (static_cast<float>(n) > t) ? 1 : 0;         // floor
   const float fn = static_cast<float>(n);
   float r = x - fn * 0.693359375f;
   r = r + fn * 2.12194440e-4f;

@@ -12,11 +12,11 @@ void cuda_free(void* p);
 void cuda_to_device(void* dst, const void* src, size_t bytes);
 void cuda_to_host(void* dst, const void* src, size_t bytes);
 void cuda_memset(void* p, int value, size_t bytes);
-void cuda_sync();            // cudaDeviceSynchronize + error check (names the failing kernel's error)
+void cuda_sync();  // cudaDeviceSynchronize + error check (names the failing kernel's error)
 float cuda_elapsed_ms(void (*fn)(void*), void* arg);  // times fn on the default stream with events
 
-int cudnn_version();         // cudnnGetVersion(), 0 without CUDA
-int nccl_version();          // ncclGetVersion(), 0 without CUDA
+int cudnn_version();             // cudnnGetVersion(), 0 without CUDA
+int nccl_version();              // ncclGetVersion(), 0 without CUDA
 std::string library_versions();  // "cuDNN 9.19.0, NCCL 2.28.9" (or why not)
 
 // RAII device buffer.
@@ -27,7 +27,10 @@ class DeviceBuffer {
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
   void* get() const { return p_; }
-  template <class T> T* as() const { return static_cast<T*>(p_); }
+  template <class T>
+  T* as() const {
+    return static_cast<T*>(p_);
+  }
   size_t bytes() const { return bytes_; }
 
  private:

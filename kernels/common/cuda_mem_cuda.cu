@@ -26,8 +26,12 @@ void* cuda_malloc(size_t bytes) {
   return p;
 }
 void cuda_free(void* p) { cudaFree(p); }
-void cuda_to_device(void* dst, const void* src, size_t bytes) { check(cudaMemcpy(dst, src, bytes, cudaMemcpyHostToDevice), "copy to device"); }
-void cuda_to_host(void* dst, const void* src, size_t bytes) { check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost), "copy to host"); }
+void cuda_to_device(void* dst, const void* src, size_t bytes) {
+  check(cudaMemcpy(dst, src, bytes, cudaMemcpyHostToDevice), "copy to device");
+}
+void cuda_to_host(void* dst, const void* src, size_t bytes) {
+  check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost), "copy to host");
+}
 void cuda_memset(void* p, int value, size_t bytes) { check(cudaMemset(p, value, bytes), "cudaMemset"); }
 void cuda_sync() {
   check(cudaGetLastError(), "kernel launch");

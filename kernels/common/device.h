@@ -10,7 +10,7 @@ struct CudaInfo {
   int runtime_version = 0;  // e.g. 13000 for CUDA 13.0
   int driver_version = 0;   // 0 when no driver is installed
   int device_count = 0;
-  std::string error;        // why no device is usable, if none is
+  std::string error;  // why no device is usable, if none is
 };
 
 CudaInfo cuda_info();

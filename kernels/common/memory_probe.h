@@ -15,7 +15,7 @@ namespace cf::kernels {
 class MemoryProbe {
  public:
   MemoryProbe() : info_(std::make_shared<Info>()), guard_(c10::DebugInfoKind::PROFILER_STATE, info_) {}
-  int64_t peak_bytes() const { return info_->peak; }     // max over time of (allocated - freed)
+  int64_t peak_bytes() const { return info_->peak; }  // max over time of (allocated - freed)
   int64_t current_bytes() const { return info_->current; }
 
  private:

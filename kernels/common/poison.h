@@ -26,7 +26,8 @@ class JunkFill {
 
 // A tensor of `n` elements of `dtype` whose every element is NaN.
 inline torch::Tensor poisoned(int64_t n, torch::ScalarType dtype) {
-  if (dtype == torch::kBFloat16) return torch::full({n}, static_cast<int16_t>(-1), torch::kShort).view(torch::kBFloat16);
+  if (dtype == torch::kBFloat16)
+    return torch::full({n}, static_cast<int16_t>(-1), torch::kShort).view(torch::kBFloat16);
   return torch::full({n}, std::numeric_limits<double>::quiet_NaN(), torch::TensorOptions().dtype(dtype));
 }
 

@@ -20,10 +20,12 @@ int main() {
   }
   const std::string c = "32M bf16 -> fp32, 16 tensors";
   bench::row("grad_buckets", c, "naive add_(g.to(float))", bench::measure([&] {
-    for (size_t i = 0; i < grads.size(); ++i) bucket.narrow(0, offsets[i], grads[i].numel()).add_(grads[i].to(torch::kFloat));
-  }));
+               for (size_t i = 0; i < grads.size(); ++i)
+                 bucket.narrow(0, offsets[i], grads[i].numel()).add_(grads[i].to(torch::kFloat));
+             }));
   bench::row("grad_buckets", c, "fused pack_add", bench::measure([&] { bucket_pack_add(bucket, grads, offsets); }));
   auto f = torch::randn({n});
   bench::row("grad_buckets", "32M fp32 -> bf16", "naive .to(bf16)", bench::measure([&] { f.to(torch::kBFloat16); }));
-  bench::row("grad_buckets", "32M fp32 -> bf16", "fused convert", bench::measure([&] { convert(f, torch::kBFloat16); }));
+  bench::row("grad_buckets", "32M fp32 -> bf16", "fused convert",
+             bench::measure([&] { convert(f, torch::kBFloat16); }));
 }

@@ -34,8 +34,10 @@ void bucket_pack_add(torch::Tensor& bucket, int64_t offset, const torch::Tensor&
   run(g, 0, bucket, offset, g.numel(), true, "bucket_pack_add");
 }
 
-void bucket_pack_add(torch::Tensor& bucket, const std::vector<torch::Tensor>& grads, const std::vector<int64_t>& offsets) {
-  TORCH_CHECK(grads.size() == offsets.size(), "bucket_pack_add: ", grads.size(), " gradients, ", offsets.size(), " offsets");
+void bucket_pack_add(torch::Tensor& bucket, const std::vector<torch::Tensor>& grads,
+                     const std::vector<int64_t>& offsets) {
+  TORCH_CHECK(grads.size() == offsets.size(), "bucket_pack_add: ", grads.size(), " gradients, ", offsets.size(),
+              " offsets");
   for (size_t i = 0; i < grads.size(); ++i) bucket_pack_add(bucket, offsets[i], grads[i]);
 }
 

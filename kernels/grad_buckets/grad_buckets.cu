@@ -6,9 +6,13 @@ namespace cf::kernels {
 namespace {
 using namespace cuda;
 
-__device__ __forceinline__ void put(float* d, int64_t i, double v, bool acc) { d[i] = acc ? d[i] + static_cast<float>(v) : static_cast<float>(v); }
+__device__ __forceinline__ void put(float* d, int64_t i, double v, bool acc) {
+  d[i] = acc ? d[i] + static_cast<float>(v) : static_cast<float>(v);
+}
 __device__ __forceinline__ void put(double* d, int64_t i, double v, bool acc) { d[i] = acc ? d[i] + v : v; }
-__device__ __forceinline__ void put(uint16_t* d, int64_t i, double v, bool) { d[i] = f32_to_bf16(static_cast<float>(v)); }
+__device__ __forceinline__ void put(uint16_t* d, int64_t i, double v, bool) {
+  d[i] = f32_to_bf16(static_cast<float>(v));
+}
 __device__ __forceinline__ double get(const float* s, int64_t i) { return s[i]; }
 __device__ __forceinline__ double get(const double* s, int64_t i) { return s[i]; }
 __device__ __forceinline__ double get(const uint16_t* s, int64_t i) { return bf16_to_f32(s[i]); }

@@ -11,7 +11,8 @@ namespace cf::kernels {
 // grad fp32 or bf16 (any layout; made contiguous if needed).
 void bucket_pack_add(torch::Tensor& bucket, int64_t offset, const torch::Tensor& grad);
 // Every gradient at its offset (offsets[i] in elements).
-void bucket_pack_add(torch::Tensor& bucket, const std::vector<torch::Tensor>& grads, const std::vector<int64_t>& offsets);
+void bucket_pack_add(torch::Tensor& bucket, const std::vector<torch::Tensor>& grads,
+                     const std::vector<int64_t>& offsets);
 // out (contiguous, any of fp32/bf16/fp64) = or += bucket[offset : offset + out.numel()].
 void bucket_unpack(const torch::Tensor& bucket, int64_t offset, torch::Tensor& out, bool accumulate);
 // Elementwise dtype conversion (fp32 <-> bf16 <-> fp64) into a new contiguous tensor.

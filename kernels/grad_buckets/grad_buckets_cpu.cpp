@@ -12,14 +12,38 @@ namespace {
 
 template <class S, class D>
 inline D cast(S x);
-template <> inline float cast<float, float>(float x) { return x; }
-template <> inline float cast<uint16_t, float>(uint16_t x) { return bf16_to_f32(x); }
-template <> inline double cast<float, double>(float x) { return x; }
-template <> inline double cast<uint16_t, double>(uint16_t x) { return bf16_to_f32(x); }
-template <> inline double cast<double, double>(double x) { return x; }
-template <> inline uint16_t cast<float, uint16_t>(float x) { return f32_to_bf16(x); }
-template <> inline uint16_t cast<uint16_t, uint16_t>(uint16_t x) { return x; }
-template <> inline float cast<double, float>(double x) { return static_cast<float>(x); }
+template <>
+inline float cast<float, float>(float x) {
+  return x;
+}
+template <>
+inline float cast<uint16_t, float>(uint16_t x) {
+  return bf16_to_f32(x);
+}
+template <>
+inline double cast<float, double>(float x) {
+  return x;
+}
+template <>
+inline double cast<uint16_t, double>(uint16_t x) {
+  return bf16_to_f32(x);
+}
+template <>
+inline double cast<double, double>(double x) {
+  return x;
+}
+template <>
+inline uint16_t cast<float, uint16_t>(float x) {
+  return f32_to_bf16(x);
+}
+template <>
+inline uint16_t cast<uint16_t, uint16_t>(uint16_t x) {
+  return x;
+}
+template <>
+inline float cast<double, float>(double x) {
+  return static_cast<float>(x);
+}
 
 template <class S, class D>
 void run(const void* src, void* dst, int64_t n, bool acc) {

@@ -55,6 +55,7 @@ TEST(GradBuckets, UnpackAndBf16RoundingMatchLibTorch) {
   auto xd = k::convert(xs, torch::kDouble);
   EXPECT_TRUE(torch::equal(xd, xs.to(torch::kDouble)));
   EXPECT_TRUE(torch::equal(k::convert(xd, torch::kFloat), xs));
-  EXPECT_TRUE(torch::equal(k::convert(ref.slice(0, 1), torch::kDouble), ref.slice(0, 1).to(torch::kDouble)));  // bf16 -> fp64
+  EXPECT_TRUE(
+      torch::equal(k::convert(ref.slice(0, 1), torch::kDouble), ref.slice(0, 1).to(torch::kDouble)));  // bf16 -> fp64
   EXPECT_THROW(k::bucket_unpack(x, 500, out, true), c10::Error);  // no accumulation into bf16
 }

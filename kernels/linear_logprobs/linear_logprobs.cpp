@@ -20,9 +20,11 @@ void rows_forward(const torch::Tensor& logits, const int64_t* t, const float* w,
 
 void rows_backward(torch::Tensor& logits, const int64_t* t, const double* lse, const float* g) {
   if (logits.is_cuda())
-    token_logprobs_backward_cuda(logits.data_ptr(), elem_of(logits), logits.size(0), logits.size(1), logits.size(1), t, lse, g, nullptr);
+    token_logprobs_backward_cuda(logits.data_ptr(), elem_of(logits), logits.size(0), logits.size(1), logits.size(1), t,
+                                 lse, g, nullptr);
   else
-    token_logprobs_backward_cpu(logits.data_ptr(), elem_of(logits), logits.size(0), logits.size(1), logits.size(1), t, lse, g);
+    token_logprobs_backward_cpu(logits.data_ptr(), elem_of(logits), logits.size(0), logits.size(1), logits.size(1), t,
+                                lse, g);
 }
 
 class LinearLogprobsFn : public torch::autograd::Function<LinearLogprobsFn> {
@@ -30,8 +32,8 @@ class LinearLogprobsFn : public torch::autograd::Function<LinearLogprobsFn> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& hidden,
                                const torch::Tensor& weight, const torch::Tensor& targets, const torch::Tensor& weights,
                                int64_t chunk_elements) {
-    TORCH_CHECK(weight.dim() == 2 && hidden.size(-1) == weight.size(1), "linear_logprobs: hidden [..., ", weight.size(1),
-                "] expected for weight ", weight.sizes());
+    TORCH_CHECK(weight.dim() == 2 && hidden.size(-1) == weight.size(1), "linear_logprobs: hidden [..., ",
+                weight.size(1), "] expected for weight ", weight.sizes());
     TORCH_CHECK(hidden.scalar_type() == weight.scalar_type(), "linear_logprobs: hidden and weight dtypes differ");
     const int64_t vocab = weight.size(0);
     auto h = hidden.reshape({-1, hidden.size(-1)}).contiguous();
@@ -86,7 +88,8 @@ class LinearLogprobsFn : public torch::autograd::Function<LinearLogprobsFn> {
 torch::Tensor linear_logprobs(const torch::Tensor& hidden, const torch::Tensor& weight, const torch::Tensor& targets,
                               const torch::Tensor& weights, int64_t chunk_elements) {
   // LibTorch 1.13's Function::apply needs defined tensors: "no weights" travels as an empty one.
-  return LinearLogprobsFn::apply(hidden, weight, targets, weights.defined() ? weights : torch::empty({0}), chunk_elements);
+  return LinearLogprobsFn::apply(hidden, weight, targets, weights.defined() ? weights : torch::empty({0}),
+                                 chunk_elements);
 }
 
 }  // namespace cf::kernels

@@ -23,7 +23,8 @@ TEST(LinearLogprobs, MatchesFloat64CompositionWithGradients) {
   auto got = k::linear_logprobs(h, w, t, wts, /*chunk_elements=*/vocab * 5);  // 5 tokens per chunk: 8 chunks
   (got * u).sum().backward();
   auto hd = h0.to(torch::kDouble).set_requires_grad(true), wd = w0.to(torch::kDouble).set_requires_grad(true);
-  auto ref = torch::log_softmax(torch::matmul(hd, wd.t()), -1).gather(-1, t.unsqueeze(-1)).squeeze(-1) * wts.to(torch::kDouble);
+  auto ref = torch::log_softmax(torch::matmul(hd, wd.t()), -1).gather(-1, t.unsqueeze(-1)).squeeze(-1) *
+             wts.to(torch::kDouble);
   (ref * u.to(torch::kDouble)).sum().backward();
   EXPECT_LT((got.to(torch::kDouble) - ref).abs().max().item<double>(), 1e-4);
   EXPECT_LT((h.grad().to(torch::kDouble) - hd.grad()).abs().max().item<double>(), 1e-4);
@@ -45,7 +46,8 @@ TEST(LinearLogprobs, Bf16MatchesUnfusedBf16Model) {
 TEST(LinearLogprobs, NeverAllocatesTheFullLogits) {
   torch::manual_seed(14);
   const int64_t n = 1024, hdim = 64, vocab = 32000;
-  auto h = torch::randn({n, hdim}).set_requires_grad(true), w = (torch::randn({vocab, hdim}) * 0.1).set_requires_grad(true);
+  auto h = torch::randn({n, hdim}).set_requires_grad(true),
+       w = (torch::randn({vocab, hdim}) * 0.1).set_requires_grad(true);
   auto t = torch::randint(0, vocab, {n}, torch::kLong);
   int64_t peak = 0;
   {

@@ -37,8 +37,9 @@ class PrefLossFn : public torch::autograd::Function<PrefLossFn> {
                                const torch::Tensor& rc, const torch::Tensor& rr, const torch::Tensor& counts,
                                int64_t type, double beta, double e, double sft) {
     const PrefLossParams p{static_cast<PrefLossType>(type), beta, e, sft};
-    std::vector<torch::Tensor> in{pc.contiguous(), pr.contiguous(), rc.contiguous(), rr.contiguous(),
-                                  counts.numel() > 0 ? counts.to(pc.scalar_type()).contiguous() : torch::empty({0}, pc.options())};
+    std::vector<torch::Tensor> in{
+        pc.contiguous(), pr.contiguous(), rc.contiguous(), rr.contiguous(),
+        counts.numel() > 0 ? counts.to(pc.scalar_type()).contiguous() : torch::empty({0}, pc.options())};
     std::vector<torch::Tensor> out{torch::empty_like(in[0])};
     dispatch(false, in, p, {}, out);
     ctx->save_for_backward(in);
@@ -81,12 +82,14 @@ PreferenceLossOutput preference_loss(const torch::Tensor& pc, const torch::Tenso
     TORCH_CHECK(t->sizes() == pc.sizes() && t->scalar_type() == pc.scalar_type() && t->device() == pc.device(),
                 "preference_loss: all four log-prob tensors need the same shape, dtype and device");
   TORCH_CHECK(p.beta > 0, "preference_loss: beta must be > 0");
-  TORCH_CHECK(p.type != PrefLossType::Robust || p.label_smoothing < 0.5, "preference_loss: robust needs label_smoothing < 0.5");
+  TORCH_CHECK(p.type != PrefLossType::Robust || p.label_smoothing < 0.5,
+              "preference_loss: robust needs label_smoothing < 0.5");
   PreferenceLossOutput o;
   TORCH_CHECK(!counts.defined() || counts.numel() == pc.numel(), "preference_loss: chosen_counts must be [B]");
   // LibTorch 1.13's Function::apply needs defined tensors: "no counts" travels as an empty one.
-  o.losses = PrefLossFn::apply(pc, pr, rc.detach(), rr.detach(), counts.defined() ? counts : torch::empty({0}, pc.options()), static_cast<int64_t>(p.type), p.beta,
-                               p.label_smoothing, p.sft_weight);
+  o.losses =
+      PrefLossFn::apply(pc, pr, rc.detach(), rr.detach(), counts.defined() ? counts : torch::empty({0}, pc.options()),
+                        static_cast<int64_t>(p.type), p.beta, p.label_smoothing, p.sft_weight);
   o.reward_chosen = (p.beta * (pc - rc)).detach();
   o.reward_rejected = (p.beta * (pr - rr)).detach();
   return o;

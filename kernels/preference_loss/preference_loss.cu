@@ -13,7 +13,8 @@ __global__ void pref_forward(const T* pc, const T* pr, const T* rc, const T* rr,
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i >= n) return;
   loss[i] = static_cast<T>(pref::pair_loss(pc[i], pr[i], rc[i], rr[i], counts ? static_cast<double>(counts[i]) : 1.0,
-                                           static_cast<int>(p.type), p.beta, p.label_smoothing, p.sft_weight).loss);
+                                           static_cast<int>(p.type), p.beta, p.label_smoothing, p.sft_weight)
+                               .loss);
 }
 
 template <class T>
@@ -33,7 +34,8 @@ template <class T>
 void preference_loss_forward_cuda(const T* pc, const T* pr, const T* rc, const T* rr, const T* counts, int64_t n,
                                   const PrefLossParams& p, T* loss, void* stream) {
   if (n == 0) return;
-  pref_forward<<<cuda::grid_for(n), cuda::kBlock, 0, static_cast<cudaStream_t>(stream)>>>(pc, pr, rc, rr, counts, n, p, loss);
+  pref_forward<<<cuda::grid_for(n), cuda::kBlock, 0, static_cast<cudaStream_t>(stream)>>>(pc, pr, rc, rr, counts, n, p,
+                                                                                          loss);
   cuda::check_launch("preference_loss_forward_cuda");
 }
 
@@ -42,14 +44,14 @@ void preference_loss_backward_cuda(const T* pc, const T* pr, const T* rc, const 
                                    const PrefLossParams& p, const T* grad_loss, T* grad_pc, T* grad_pr, void* stream) {
   if (n == 0) return;
   pref_backward<<<cuda::grid_for(n), cuda::kBlock, 0, static_cast<cudaStream_t>(stream)>>>(pc, pr, rc, rr, counts, n, p,
-                                                                                         grad_loss, grad_pc, grad_pr);
+                                                                                           grad_loss, grad_pc, grad_pr);
   cuda::check_launch("preference_loss_backward_cuda");
 }
 
-#define CF_INSTANTIATE(T)                                                                                             \
-  template void preference_loss_forward_cuda<T>(const T*, const T*, const T*, const T*, const T*, int64_t,             \
-                                                const PrefLossParams&, T*, void*);                                     \
-  template void preference_loss_backward_cuda<T>(const T*, const T*, const T*, const T*, const T*, int64_t,            \
+#define CF_INSTANTIATE(T)                                                                                   \
+  template void preference_loss_forward_cuda<T>(const T*, const T*, const T*, const T*, const T*, int64_t,  \
+                                                const PrefLossParams&, T*, void*);                          \
+  template void preference_loss_backward_cuda<T>(const T*, const T*, const T*, const T*, const T*, int64_t, \
                                                  const PrefLossParams&, const T*, T*, T*, void*);
 CF_INSTANTIATE(float)
 CF_INSTANTIATE(double)

@@ -11,8 +11,8 @@ namespace k = cf::kernels;
 
 namespace {
 
-torch::Tensor reference(const torch::Tensor& pc, const torch::Tensor& pr, const torch::Tensor& rc, const torch::Tensor& rr,
-                        const torch::Tensor& counts, const k::PrefLossParams& p) {
+torch::Tensor reference(const torch::Tensor& pc, const torch::Tensor& pr, const torch::Tensor& rc,
+                        const torch::Tensor& rr, const torch::Tensor& counts, const k::PrefLossParams& p) {
   namespace F = torch::nn::functional;
   const double b = p.beta, e = p.label_smoothing;
   auto m = (pc - rc) - (pr - rr);
@@ -68,9 +68,12 @@ TEST(PreferenceLoss, MatchesFloat64ReferenceForEveryLossType) {
     EXPECT_LE((pr.grad() - prr.grad()).abs().max().item<double>(), 1e-12);
     // fp32 inputs: computed in double, stored in fp32.
     auto pc32 = in.pc.to(torch::kFloat).set_requires_grad(true), pr32 = in.pr.to(torch::kFloat).set_requires_grad(true);
-    auto f = k::preference_loss(pc32, pr32, in.rc.to(torch::kFloat), in.rr.to(torch::kFloat), p, in.counts.to(torch::kFloat));
-    auto pc64 = pc32.detach().to(torch::kDouble).set_requires_grad(true), pr64 = pr32.detach().to(torch::kDouble).set_requires_grad(true);
-    auto ref32 = reference(pc64, pr64, in.rc.to(torch::kFloat).to(torch::kDouble), in.rr.to(torch::kFloat).to(torch::kDouble), in.counts, p);
+    auto f = k::preference_loss(pc32, pr32, in.rc.to(torch::kFloat), in.rr.to(torch::kFloat), p,
+                                in.counts.to(torch::kFloat));
+    auto pc64 = pc32.detach().to(torch::kDouble).set_requires_grad(true),
+         pr64 = pr32.detach().to(torch::kDouble).set_requires_grad(true);
+    auto ref32 = reference(pc64, pr64, in.rc.to(torch::kFloat).to(torch::kDouble),
+                           in.rr.to(torch::kFloat).to(torch::kDouble), in.counts, p);
     EXPECT_LE(((f.losses.to(torch::kDouble) - ref32).abs() - 1e-6 * (1 + ref32.abs())).max().item<double>(), 0);
     (f.losses * u.to(torch::kFloat)).sum().backward();
     (ref32 * u).sum().backward();

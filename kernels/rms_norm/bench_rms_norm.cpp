@@ -14,17 +14,19 @@ int main() {
   for (auto dt : {torch::kFloat, torch::kBFloat16}) {
     const std::string c = std::string("4096 x 2048 ") + (dt == torch::kFloat ? "fp32" : "bf16");
     for (bool fused : {false, true}) {
-      auto m = bench::measure([&] {
-        auto x = x0.to(dt).set_requires_grad(true), w = w0.to(dt).set_requires_grad(true);
-        torch::Tensor y;
-        if (fused) {
-          y = fused_rms_norm(x, w, 1e-6);
-        } else {
-          auto xf = x.to(torch::kFloat);
-          y = w * (xf * torch::rsqrt(xf.pow(2).mean(-1, true) + 1e-6)).to(dt);
-        }
-        y.backward(go.to(dt));
-      }, 3);
+      auto m = bench::measure(
+          [&] {
+            auto x = x0.to(dt).set_requires_grad(true), w = w0.to(dt).set_requires_grad(true);
+            torch::Tensor y;
+            if (fused) {
+              y = fused_rms_norm(x, w, 1e-6);
+            } else {
+              auto xf = x.to(torch::kFloat);
+              y = w * (xf * torch::rsqrt(xf.pow(2).mean(-1, true) + 1e-6)).to(dt);
+            }
+            y.backward(go.to(dt));
+          },
+          3);
       bench::row("rms_norm", c, fused ? "fused" : "naive", m);
     }
   }

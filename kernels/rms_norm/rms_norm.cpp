@@ -22,7 +22,7 @@ struct RmsNormFn : torch::autograd::Function<RmsNormFn> {
       using E = decltype(tag);
       at::parallel_for(0, rows, std::max<int64_t>(1, kFusedGrain / d), [&](int64_t r0, int64_t r1) {
         rms_fwd(storage<E>(x) + r0 * d, storage<E>(w), storage<E>(out) + r0 * d, rinv.data_ptr<float>() + r0, r1 - r0,
-                            d, static_cast<float>(eps));
+                d, static_cast<float>(eps));
       });
     });
     ctx->save_for_backward({x, w, rinv});
@@ -41,7 +41,7 @@ struct RmsNormFn : torch::autograd::Function<RmsNormFn> {
       const float* rp = rinv.data_ptr<float>();
       at::parallel_for(0, rows, std::max<int64_t>(1, kFusedGrain / d), [&](int64_t r0, int64_t r1) {
         rms_bwd_dx(storage<E>(x) + r0 * d, storage<E>(w), storage<E>(go) + r0 * d, rp + r0, storage<E>(dx) + r0 * d,
-                               r1 - r0, d);
+                   r1 - r0, d);
       });
       // Columns split over threads, each column summed over all rows in order.
       at::parallel_for(0, d, 256, [&](int64_t j0, int64_t j1) {

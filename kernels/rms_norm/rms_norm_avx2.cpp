@@ -46,7 +46,8 @@ void rms_bwd_dx(const E* x, const E* w, const E* go, const float* rinv, E* dx, i
 }
 
 template <class E>
-void rms_bwd_dw(const E* x, const E* go, const float* rinv, float* dw, int64_t rows, int64_t d, int64_t j0, int64_t j1) {
+void rms_bwd_dw(const E* x, const E* go, const float* rinv, float* dw, int64_t rows, int64_t d, int64_t j0,
+                int64_t j1) {
   for (int64_t r = 0; r < rows; ++r) {
     const E *xr = x + r * d, *gr = go + r * d;
     const float inv = rinv[r];
@@ -54,8 +55,8 @@ void rms_bwd_dw(const E* x, const E* go, const float* rinv, float* dw, int64_t r
   }
 }
 
-#define CF_RMS_INSTANTIATE(E)                                                                \
-  template void rms_fwd<E>(const E*, const E*, E*, float*, int64_t, int64_t, float);         \
+#define CF_RMS_INSTANTIATE(E)                                                                    \
+  template void rms_fwd<E>(const E*, const E*, E*, float*, int64_t, int64_t, float);             \
   template void rms_bwd_dx<E>(const E*, const E*, const E*, const float*, E*, int64_t, int64_t); \
   template void rms_bwd_dw<E>(const E*, const E*, const float*, float*, int64_t, int64_t, int64_t, int64_t);
 CF_RMS_INSTANTIATE(float)

@@ -19,18 +19,20 @@ int main() {
   for (auto dt : {torch::kFloat, torch::kBFloat16}) {
     const std::string c = std::string("4x1024x16x128 ") + (dt == torch::kFloat ? "fp32" : "bf16");
     for (bool fused : {false, true}) {
-      auto m = bench::measure([&] {
-        auto x = x0.to(dt).set_requires_grad(true);
-        torch::Tensor y;
-        if (fused) {
-          y = fused_rope(x, cos, sin);
-        } else {
-          auto xt = x.transpose(1, 2);
-          auto rot = torch::cat({-xt.slice(-1, hd / 2), xt.slice(-1, 0, hd / 2)}, -1);
-          y = xt * cos.to(dt) + rot * sin.to(dt);
-        }
-        y.backward(go.to(dt));
-      }, 3);
+      auto m = bench::measure(
+          [&] {
+            auto x = x0.to(dt).set_requires_grad(true);
+            torch::Tensor y;
+            if (fused) {
+              y = fused_rope(x, cos, sin);
+            } else {
+              auto xt = x.transpose(1, 2);
+              auto rot = torch::cat({-xt.slice(-1, hd / 2), xt.slice(-1, 0, hd / 2)}, -1);
+              y = xt * cos.to(dt) + rot * sin.to(dt);
+            }
+            y.backward(go.to(dt));
+          },
+          3);
       bench::row("rope", c, fused ? "fused" : "naive", m);
     }
   }

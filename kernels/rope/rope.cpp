@@ -49,8 +49,9 @@ torch::Tensor rotate_half(const torch::Tensor& x) {
 }  // namespace
 
 torch::Tensor fused_rope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
-  if (cpu_fusable({x}) && cos.scalar_type() == torch::kFloat && sin.scalar_type() == torch::kFloat && cos.is_contiguous() &&
-      sin.is_contiguous() && x.dim() == 4 && x.size(-1) % 2 == 0 && cos.size(0) == x.size(1) && cos.size(1) == x.size(3))
+  if (cpu_fusable({x}) && cos.scalar_type() == torch::kFloat && sin.scalar_type() == torch::kFloat &&
+      cos.is_contiguous() && sin.is_contiguous() && x.dim() == 4 && x.size(-1) % 2 == 0 && cos.size(0) == x.size(1) &&
+      cos.size(1) == x.size(3))
     return RopeFn::apply(x, cos, sin);
   auto xt = x.transpose(1, 2);
   return xt * cos.to(x.scalar_type()) + rotate_half(xt) * sin.to(x.scalar_type());

@@ -35,7 +35,8 @@ void rope(const E* in, E* out, const float* cos, const float* sin, int64_t bt0, 
   }
 }
 
-template void rope<float>(const float*, float*, const float*, const float*, int64_t, int64_t, int64_t, int64_t, int64_t, bool);
+template void rope<float>(const float*, float*, const float*, const float*, int64_t, int64_t, int64_t, int64_t, int64_t,
+                          bool);
 template void rope<uint16_t>(const uint16_t*, uint16_t*, const float*, const float*, int64_t, int64_t, int64_t, int64_t,
                              int64_t, bool);
 

@@ -18,7 +18,9 @@ inline double time_ms(const std::function<void()>& f, int reps = 3) {
   return best;
 }
 inline double max_rel(const torch::Tensor& got, const torch::Tensor& ref) {  // max |got - ref| / (1 + |ref|)
-  return ((got.to(torch::kDouble) - ref.to(torch::kDouble)).abs() / (1 + ref.to(torch::kDouble).abs())).max().item<double>();
+  return ((got.to(torch::kDouble) - ref.to(torch::kDouble)).abs() / (1 + ref.to(torch::kDouble).abs()))
+      .max()
+      .item<double>();
 }
 
 }  // namespace cf::kernels::selftest

@@ -106,7 +106,8 @@ void cpu_checks(std::vector<Row>& rows) {
     auto got = k::linear_logprobs(h, wt, t);
     auto ref = ref_logp(torch::matmul(h.to(torch::kDouble), wt.to(torch::kDouble).t()), t);
     const double ms = time_ms([&] { k::linear_logprobs(h, wt, t); });
-    const double ms_ref = time_ms([&] { torch::log_softmax(torch::matmul(h, wt.t()), -1).gather(-1, t.unsqueeze(-1)); });
+    const double ms_ref =
+        time_ms([&] { torch::log_softmax(torch::matmul(h, wt.t()), -1).gather(-1, t.unsqueeze(-1)); });
     rows.push_back({"linear_logprobs", "fwd fp32", max_rel(got, ref), 1e-4, ms, ms_ref});
   }
   for (const char* type : {"sigmoid", "ipo", "hinge", "robust"}) {
@@ -132,9 +133,11 @@ void cpu_checks(std::vector<Row>& rows) {
     k::adamw_step(p, m, vv, g, {}, h, 1, 1.0f, out);
     auto gd = g.to(torch::kDouble);
     auto refp = pd - h.lr * (0.1 * gd / 0.1) / ((0.05 * gd * gd / 0.05).sqrt() + h.eps) - h.lr * h.weight_decay * pd;
-    rows.push_back({"adamw", "4M master vs fp64", (p.to(torch::kDouble) - refp).abs().max().item<double>(), 5e-6, -1, -1});
+    rows.push_back(
+        {"adamw", "4M master vs fp64", (p.to(torch::kDouble) - refp).abs().max().item<double>(), 5e-6, -1, -1});
     rows.push_back({"adamw", "bf16 shard == bf16(master)",
-                    (out.to(torch::kFloat) - p.to(torch::kBFloat16).to(torch::kFloat)).abs().max().item<double>(), 0, -1, -1});
+                    (out.to(torch::kFloat) - p.to(torch::kBFloat16).to(torch::kFloat)).abs().max().item<double>(), 0,
+                    -1, -1});
     auto tp = torch::randn({sz}).set_requires_grad(true);
     tp.mutable_grad() = g.clone();
     torch::optim::AdamW opt({tp}, torch::optim::AdamWOptions(1e-3));

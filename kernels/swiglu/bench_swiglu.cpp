@@ -14,11 +14,13 @@ int main() {
   for (auto dt : {torch::kFloat, torch::kBFloat16}) {
     const std::string c = std::string("4096 x 5632 ") + (dt == torch::kFloat ? "fp32" : "bf16");
     for (bool fused : {false, true}) {
-      auto m = bench::measure([&] {
-        auto g = g0.to(dt).set_requires_grad(true), u = u0.to(dt).set_requires_grad(true);
-        auto y = fused ? fused_swiglu(g, u) : torch::silu(g) * u;
-        y.backward(go.to(dt));
-      }, 3);
+      auto m = bench::measure(
+          [&] {
+            auto g = g0.to(dt).set_requires_grad(true), u = u0.to(dt).set_requires_grad(true);
+            auto y = fused ? fused_swiglu(g, u) : torch::silu(g) * u;
+            y.backward(go.to(dt));
+          },
+          3);
       bench::row("swiglu", c, fused ? "fused" : "naive", m);
     }
   }

@@ -32,8 +32,8 @@ struct SwigluFn : torch::autograd::Function<SwigluFn> {
     dispatch_storage(g.scalar_type(), [&](auto tag) {
       using E = decltype(tag);
       at::parallel_for(0, g.numel(), kFusedGrain, [&](int64_t i0, int64_t i1) {
-        swiglu_bwd(storage<E>(g) + i0, storage<E>(u) + i0, storage<E>(go) + i0, storage<E>(dg) + i0, storage<E>(du) + i0,
-                               i1 - i0);
+        swiglu_bwd(storage<E>(g) + i0, storage<E>(u) + i0, storage<E>(go) + i0, storage<E>(dg) + i0,
+                   storage<E>(du) + i0, i1 - i0);
       });
     });
     return {dg, du};

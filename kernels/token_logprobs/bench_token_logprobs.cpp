@@ -24,7 +24,8 @@ torch::Tensor naive(const torch::Tensor& logits, const torch::Tensor& t) {
 int main() {
   torch::manual_seed(0);
   token_logprobs_set_cpu_isa(CpuIsa::Auto);
-  std::printf("LibTorch intra-op threads: %d; fused CPU path: %s\n\n", torch::get_num_threads(), token_logprobs_cpu_isa());
+  std::printf("LibTorch intra-op threads: %d; fused CPU path: %s\n\n", torch::get_num_threads(),
+              token_logprobs_cpu_isa());
   bench::header();
   struct Size {
     const char* name;
@@ -39,24 +40,29 @@ int main() {
       const char* variants[] = {"naive", "fused baseline ISA", "fused"};
       for (int v = 0; v < 3; ++v) {
         token_logprobs_set_cpu_isa(v == 1 ? CpuIsa::Baseline : CpuIsa::Auto);
-        auto m = bench::measure([&] {
-          torch::NoGradGuard no_grad;
-          auto lp = v == 0 ? naive(base, t) : token_logprobs(base, t, w);
-        }, 3);
+        auto m = bench::measure(
+            [&] {
+              torch::NoGradGuard no_grad;
+              auto lp = v == 0 ? naive(base, t) : token_logprobs(base, t, w);
+            },
+            3);
         bench::row("token_logprobs forward", c, variants[v], m);
       }
       torch::Tensor x, logits;
       for (int v = 0; v < 3; ++v) {
         token_logprobs_set_cpu_isa(v == 1 ? CpuIsa::Baseline : CpuIsa::Auto);
-        auto m = bench::measure([&] {
-          x = torch::Tensor();
-          logits = torch::Tensor();
-          x = base.clone().set_requires_grad(true);
-          logits = x.view(x.sizes());  // a graph node, like hidden @ W^T
-        }, [&] {
-          auto loss = v == 0 ? -(naive(logits, t) * w).sum() : token_nll_sum(logits, t, w);
-          auto g = torch::autograd::grad({loss}, {logits});
-        }, 3);
+        auto m = bench::measure(
+            [&] {
+              x = torch::Tensor();
+              logits = torch::Tensor();
+              x = base.clone().set_requires_grad(true);
+              logits = x.view(x.sizes());  // a graph node, like hidden @ W^T
+            },
+            [&] {
+              auto loss = v == 0 ? -(naive(logits, t) * w).sum() : token_nll_sum(logits, t, w);
+              auto g = torch::autograd::grad({loss}, {logits});
+            },
+            3);
         bench::row("token_logprobs forward+backward", c, variants[v], m);
       }
       token_logprobs_set_cpu_isa(CpuIsa::Auto);

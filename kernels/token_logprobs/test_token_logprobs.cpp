@@ -29,7 +29,7 @@ void check_case(const Case& c) {
                std::to_string(c.scale) + (c.dtype == torch::kBFloat16 ? " bf16" : " fp32"));
   auto logits = (torch::randn({c.rows, c.vocab}, torch::kDouble) * c.scale).to(c.dtype);
   auto targets = torch::randint(0, c.vocab, {c.rows}, torch::kLong);
-  targets[0] = c.vocab - 1;                                        // last column (inside the tail chunk)
+  targets[0] = c.vocab - 1;                                            // last column (inside the tail chunk)
   targets[1] = logits[1].to(torch::kDouble).argmax().item<int64_t>();  // the max itself: logp near 0
   auto weights = torch::ones({c.rows});
   weights[2] = 0;  // a fully masked row
@@ -137,18 +137,21 @@ TEST(TokenLogprobs, RawCpuWritesEveryOutputOnBothIsaPaths) {
       k::token_logprobs_forward_cpu(r, logp.data_ptr<float>(), lse.data_ptr<double>());
       EXPECT_EQ(k::test::nan_count(logp) + k::test::nan_count(lse), 0);
       EXPECT_EQ(logp[4].item<float>(), 0.0f);
-      EXPECT_LE(((logp.to(torch::kDouble) - ref).abs() - (1e-5 + 1e-6 * ref.abs())).masked_select(on).max().item<double>(), 0);
+      EXPECT_LE(
+          ((logp.to(torch::kDouble) - ref).abs() - (1e-5 + 1e-6 * ref.abs())).masked_select(on).max().item<double>(),
+          0);
       EXPECT_LE(((lse - ref_lse).abs() - 1e-6 * (1 + ref_lse.abs())).masked_select(on).max().item<double>(), 0);
       auto x = logits.clone();  // backward in place: every element becomes its gradient, row 4 zeros
-      k::token_logprobs_backward_cpu(x.data_ptr(), elem, rows, vocab, vocab, t.data_ptr<int64_t>(), lse.data_ptr<double>(),
-                                     g.data_ptr<float>());
+      k::token_logprobs_backward_cpu(x.data_ptr(), elem, rows, vocab, vocab, t.data_ptr<int64_t>(),
+                                     lse.data_ptr<double>(), g.data_ptr<float>());
       EXPECT_EQ(k::test::nan_count(x), 0);
       EXPECT_EQ(x[4].abs().max().item<float>(), 0.0f);
       auto err = (x.to(torch::kDouble) - gref).abs() - (rel * gref.abs() + 1e-6 * g.abs().max().item<double>());
       EXPECT_LE(err.masked_select(on.unsqueeze(1)).max().item<double>(), 0);
       outs.insert(outs.end(), {logp, lse, x});
     }
-    for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(torch::equal(outs[i], outs[i + 3])) << "AVX2 and baseline differ, output " << i;
+    for (size_t i = 0; i < 3; ++i)
+      EXPECT_TRUE(torch::equal(outs[i], outs[i + 3])) << "AVX2 and baseline differ, output " << i;
   }
   k::token_logprobs_set_cpu_isa(k::CpuIsa::Auto);
 }
@@ -169,8 +172,9 @@ TEST(TokenLogprobs, PeakMemoryAtLeastHalvedAt32k) {
     auto logits = torch::randn({rows, vocab}).set_requires_grad(true);
     auto leaf = logits * 1.0f;  // the logits as a graph node (like hidden @ W^T)
     k::MemoryProbe probe;
-    auto loss = fused ? k::token_nll_sum(leaf, t, w)
-                      : -(torch::log_softmax(leaf.to(torch::kFloat), -1).gather(-1, t.unsqueeze(-1)).squeeze(-1) * w).sum();
+    auto loss =
+        fused ? k::token_nll_sum(leaf, t, w)
+              : -(torch::log_softmax(leaf.to(torch::kFloat), -1).gather(-1, t.unsqueeze(-1)).squeeze(-1) * w).sum();
     loss.backward();
     return probe.peak_bytes();
   };

@@ -27,12 +27,18 @@ class TokenLogprobsFn : public torch::autograd::Function<TokenLogprobsFn> {
     auto active = w.defined() ? t.masked_select(w != 0) : t;
     if (active.numel() > 0) {
       const auto lo = active.min().item<int64_t>(), hi = active.max().item<int64_t>();
-      TORCH_CHECK(lo >= 0 && hi < vocab, "token_logprobs: target ", lo < 0 ? lo : hi, " outside vocabulary [0, ", vocab, ")");
+      TORCH_CHECK(lo >= 0 && hi < vocab, "token_logprobs: target ", lo < 0 ? lo : hi, " outside vocabulary [0, ", vocab,
+                  ")");
     }
     auto fo = torch::TensorOptions().device(x.device());
     auto logp = torch::empty({x.size(0)}, fo.dtype(torch::kFloat));
     auto lse = torch::empty({x.size(0)}, fo.dtype(torch::kDouble));
-    const LogitRows r{x.data_ptr(), elem_of(x), x.size(0), vocab, vocab, t.data_ptr<int64_t>(),
+    const LogitRows r{x.data_ptr(),
+                      elem_of(x),
+                      x.size(0),
+                      vocab,
+                      vocab,
+                      t.data_ptr<int64_t>(),
                       w.defined() ? w.data_ptr<float>() : nullptr};
     if (x.is_cuda()) token_logprobs_forward_cuda(r, logp.data_ptr<float>(), lse.data_ptr<double>(), stream_of(x));
     else token_logprobs_forward_cpu(r, logp.data_ptr<float>(), lse.data_ptr<double>());

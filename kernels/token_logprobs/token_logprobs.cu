@@ -11,13 +11,16 @@ namespace {
 using namespace cuda;
 
 template <class T>
-__global__ void lse_rows(const T* logits, int64_t vocab, int64_t stride, const int64_t* targets,
-                         const float* weights, float* logp, double* lse) {
+__global__ void lse_rows(const T* logits, int64_t vocab, int64_t stride, const int64_t* targets, const float* weights,
+                         float* logp, double* lse) {
   __shared__ float sm[kBlock];
   __shared__ double ss[kBlock];
   const int64_t i = blockIdx.x;
   if (weights != nullptr && weights[i] == 0.0f) {
-    if (threadIdx.x == 0) { logp[i] = 0.0f; lse[i] = 0.0; }
+    if (threadIdx.x == 0) {
+      logp[i] = 0.0f;
+      lse[i] = 0.0;
+    }
     return;
   }
   const T* x = logits + i * stride;
@@ -40,7 +43,8 @@ __global__ void lse_rows(const T* logits, int64_t vocab, int64_t stride, const i
     if (threadIdx.x < s) {
       const float m1 = sm[threadIdx.x], m2 = sm[threadIdx.x + s];
       const float nm = fmaxf(m1, m2);
-      ss[threadIdx.x] = ss[threadIdx.x] * exp(static_cast<double>(m1 - nm)) + ss[threadIdx.x + s] * exp(static_cast<double>(m2 - nm));
+      ss[threadIdx.x] =
+          ss[threadIdx.x] * exp(static_cast<double>(m1 - nm)) + ss[threadIdx.x + s] * exp(static_cast<double>(m2 - nm));
       sm[threadIdx.x] = nm;
     }
     __syncthreads();
@@ -62,7 +66,10 @@ __global__ void grad_rows(T* logits, int64_t vocab, int64_t stride, const int64_
   if (j >= vocab) return;
   T* x = logits + i * stride;
   const float g = grad[i];
-  if (g == 0.0f) { store(x, j, 0.0f); return; }
+  if (g == 0.0f) {
+    store(x, j, 0.0f);
+    return;
+  }
   const float hi = static_cast<float>(lse[i]), lo = static_cast<float>(lse[i] - hi);
   const float p = __expf(fminf((load(x, j) - hi) - lo, 0.0f));
   store(x, j, j == targets[i] ? g * (1.0f - p) : -g * p);
@@ -75,10 +82,10 @@ void token_logprobs_forward_cuda(const LogitRows& r, float* logp, double* lse, v
   auto s = static_cast<cudaStream_t>(stream);
   if (r.elem == Elem::F32)
     lse_rows<<<static_cast<unsigned>(r.rows), kBlock, 0, s>>>(static_cast<const float*>(r.logits), r.vocab, r.stride,
-                                                               r.targets, r.weights, logp, lse);
+                                                              r.targets, r.weights, logp, lse);
   else
     lse_rows<<<static_cast<unsigned>(r.rows), kBlock, 0, s>>>(static_cast<const uint16_t*>(r.logits), r.vocab, r.stride,
-                                                               r.targets, r.weights, logp, lse);
+                                                              r.targets, r.weights, logp, lse);
   check_launch("token_logprobs_forward_cuda");
 }
 
@@ -89,8 +96,7 @@ void token_logprobs_backward_cuda(void* logits, Elem elem, int64_t rows, int64_t
   const dim3 grid(static_cast<unsigned>(rows), static_cast<unsigned>((vocab + kBlock - 1) / kBlock));
   if (elem == Elem::F32)
     grad_rows<<<grid, kBlock, 0, s>>>(static_cast<float*>(logits), vocab, stride, targets, lse, grad);
-  else
-    grad_rows<<<grid, kBlock, 0, s>>>(static_cast<uint16_t*>(logits), vocab, stride, targets, lse, grad);
+  else grad_rows<<<grid, kBlock, 0, s>>>(static_cast<uint16_t*>(logits), vocab, stride, targets, lse, grad);
   check_launch("token_logprobs_backward_cuda");
 }
 

@@ -40,7 +40,7 @@ inline vf splat(float f) { return vf{} + f; }
 inline vf exp_nonpos_v(vf x) {
   x = x < splat(-87.0f) ? splat(-87.0f) : x;
   const vf t = x * 1.44269504088896341f + 0.5f;
-  vi n = __builtin_convertvector(t, vi);    // truncation toward zero
+  vi n = __builtin_convertvector(t, vi);      // truncation toward zero
   n += (__builtin_convertvector(n, vf) > t);  // -1 where truncation rounded up: floor
   const vf fn = __builtin_convertvector(n, vf);
   vf r = x - fn * 0.693359375f;

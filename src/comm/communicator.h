@@ -22,8 +22,7 @@ class Communicator {
   virtual void all_reduce_sum(void* buf, size_t count, DType t) = 0;
   // recv (recv_counts[rank] elements) = sum over ranks of send[displ(rank) ...], where send has
   // sum(recv_counts) elements laid out rank by rank. Unequal counts allowed (bucket edges).
-  virtual void reduce_scatter_sum(const void* send, void* recv, const std::vector<size_t>& recv_counts,
-                                  DType t) = 0;
+  virtual void reduce_scatter_sum(const void* send, void* recv, const std::vector<size_t>& recv_counts, DType t) = 0;
   // recv (world * count elements) = concatenation of every rank's send (count elements each).
   virtual void all_gather(const void* send, void* recv, size_t count, DType t) = 0;
   virtual void broadcast(void* buf, size_t count, DType t, int root) = 0;

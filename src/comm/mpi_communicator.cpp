@@ -52,15 +52,14 @@ class MpiCommunicator final : public Communicator {
   void all_reduce_sum(void* buf, size_t count, DType t) override {
     MPI_Allreduce(MPI_IN_PLACE, buf, checked_count(count), mpi_type(t, true), MPI_SUM, MPI_COMM_WORLD);
   }
-  void reduce_scatter_sum(const void* send, void* recv, const std::vector<size_t>& recv_counts,
-                          DType t) override {
+  void reduce_scatter_sum(const void* send, void* recv, const std::vector<size_t>& recv_counts, DType t) override {
     std::vector<int> counts;
     for (size_t c : recv_counts) counts.push_back(checked_count(c));
     MPI_Reduce_scatter(send, recv, counts.data(), mpi_type(t, true), MPI_SUM, MPI_COMM_WORLD);
   }
   void all_gather(const void* send, void* recv, size_t count, DType t) override {
-    MPI_Allgather(send, checked_count(count), mpi_type(t, false), recv, checked_count(count),
-                  mpi_type(t, false), MPI_COMM_WORLD);
+    MPI_Allgather(send, checked_count(count), mpi_type(t, false), recv, checked_count(count), mpi_type(t, false),
+                  MPI_COMM_WORLD);
   }
   void broadcast(void* buf, size_t count, DType t, int root) override {
     MPI_Bcast(buf, checked_count(count), mpi_type(t, false), root, MPI_COMM_WORLD);

@@ -54,8 +54,7 @@ std::string MpiRuntime::broadcast(const std::string& s, int root) const {
   // MPI counts are int: send in chunks so manifests above 2 GiB still work.
   const int64_t chunk = int64_t{1} << 30;
   for (int64_t off = 0; off < n; off += chunk)
-    MPI_Bcast(out.data() + off, static_cast<int>(std::min(chunk, n - off)), MPI_CHAR, root,
-              MPI_COMM_WORLD);
+    MPI_Bcast(out.data() + off, static_cast<int>(std::min(chunk, n - off)), MPI_CHAR, root, MPI_COMM_WORLD);
   return out;
 }
 
@@ -80,8 +79,7 @@ std::vector<std::string> MpiRuntime::gather(const std::string& s, int root) cons
     for (int i = 1; i < world_; ++i) displs[i] = displs[i - 1] + counts[i - 1];
     all.resize(static_cast<size_t>(displs.back() + counts.back()));
   }
-  MPI_Gatherv(s.data(), n, MPI_CHAR, all.data(), counts.data(), displs.data(), MPI_CHAR, root,
-              MPI_COMM_WORLD);
+  MPI_Gatherv(s.data(), n, MPI_CHAR, all.data(), counts.data(), displs.data(), MPI_CHAR, root, MPI_COMM_WORLD);
   return rank_ == root ? split_gathered(counts, all) : std::vector<std::string>{};
 }
 
@@ -91,8 +89,7 @@ std::vector<std::string> MpiRuntime::allgather(const std::string& s) const {
   MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
   for (int i = 1; i < world_; ++i) displs[i] = displs[i - 1] + counts[i - 1];
   std::string all(static_cast<size_t>(displs.back() + counts.back()), '\0');
-  MPI_Allgatherv(s.data(), n, MPI_CHAR, all.data(), counts.data(), displs.data(), MPI_CHAR,
-                 MPI_COMM_WORLD);
+  MPI_Allgatherv(s.data(), n, MPI_CHAR, all.data(), counts.data(), displs.data(), MPI_CHAR, MPI_COMM_WORLD);
   return split_gathered(counts, all);
 }
 

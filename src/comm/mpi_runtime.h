@@ -12,7 +12,7 @@ namespace cf {
 class MpiRuntime {
  public:
   MpiRuntime(int* argc, char*** argv);  // MPI_Init_thread(FUNNELED) unless already initialized
-  ~MpiRuntime();                         // MPI_Finalize if we initialized
+  ~MpiRuntime();                        // MPI_Finalize if we initialized
   MpiRuntime(const MpiRuntime&) = delete;
   MpiRuntime& operator=(const MpiRuntime&) = delete;
 

@@ -26,10 +26,12 @@ std::unique_ptr<Communicator> make_nccl_communicator(void*) {
 namespace {
 
 void cuda_check(cudaError_t e, const char* what) {
-  if (e != cudaSuccess) throw std::runtime_error(std::string("NCCL communicator: ") + what + ": " + cudaGetErrorString(e));
+  if (e != cudaSuccess)
+    throw std::runtime_error(std::string("NCCL communicator: ") + what + ": " + cudaGetErrorString(e));
 }
 void nccl_check(ncclResult_t r, const char* what) {
-  if (r != ncclSuccess) throw std::runtime_error(std::string("NCCL communicator: ") + what + ": " + ncclGetErrorString(r));
+  if (r != ncclSuccess)
+    throw std::runtime_error(std::string("NCCL communicator: ") + what + ": " + ncclGetErrorString(r));
 }
 
 ncclDataType_t nccl_type(DType t) {
@@ -62,7 +64,8 @@ class NcclCommunicator : public Communicator {
     MPI_Comm_rank(local, &local_rank);
     MPI_Comm_free(&local);
     cuda_check(cudaGetDeviceCount(&devices), "cudaGetDeviceCount");
-    if (devices == 0) throw std::runtime_error("NCCL communicator: no CUDA device visible on rank " + std::to_string(rank_));
+    if (devices == 0)
+      throw std::runtime_error("NCCL communicator: no CUDA device visible on rank " + std::to_string(rank_));
     cuda_check(cudaSetDevice(local_rank % devices), "cudaSetDevice");
     ncclUniqueId id;
     if (rank_ == 0) nccl_check(ncclGetUniqueId(&id), "ncclGetUniqueId");

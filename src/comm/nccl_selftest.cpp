@@ -44,7 +44,8 @@ void nccl_selftest(int* argc, char*** argv, std::vector<kernels::selftest::Row>&
   kernels::cuda_to_device(recv.get(), zeros.data(), recv.bytes());
   comm->reduce_scatter_sum(send.get(), recv.get(), counts, DType::F32);
   comm->barrier();
-  rows.push_back({"nccl", "reduce_scatter (unequal)", max_err(recv, counts[static_cast<size_t>(comm->rank())], w), 0, -1, -1});
+  rows.push_back(
+      {"nccl", "reduce_scatter (unequal)", max_err(recv, counts[static_cast<size_t>(comm->rank())], w), 0, -1, -1});
 }
 
 }  // namespace cf

@@ -15,8 +15,12 @@ double seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 }  // namespace
 
 Progress::Progress(const MpiRuntime& mpi, std::string label, int64_t total, double interval_s)
-    : mpi_(mpi), label_(std::move(label)), total_(total), interval_(interval_s),
-      tty_(isatty(STDERR_FILENO) != 0), counts_(mpi.is_root() ? mpi.world() : 0, 0) {
+    : mpi_(mpi),
+      label_(std::move(label)),
+      total_(total),
+      interval_(interval_s),
+      tty_(isatty(STDERR_FILENO) != 0),
+      counts_(mpi.is_root() ? mpi.world() : 0, 0) {
   mpi_.barrier();
   start_ = last_sent_ = last_shown_ = Clock::now();
 }
@@ -71,14 +75,12 @@ void Progress::render(bool final) {
   for (auto c : counts_) done += c;
   double el = seconds(last_shown_ - start_), rate = el > 0 ? done / el : 0;
   char eta[32] = "--";
-  if (total_ > 0 && rate > 0 && done < total_)
-    std::snprintf(eta, sizeof eta, "%.0fs", (total_ - done) / rate);
+  if (total_ > 0 && rate > 0 && done < total_) std::snprintf(eta, sizeof eta, "%.0fs", (total_ - done) / rate);
   if (tty_) {
     int width = 30, fill = total_ > 0 ? static_cast<int>(width * std::min<int64_t>(done, total_) / total_) : 0;
-    std::fprintf(stderr, "\r%s [%s%s] %lld/%lld %.1f/s ETA %s%s", label_.c_str(),
-                 std::string(fill, '#').c_str(), std::string(width - fill, '.').c_str(),
-                 static_cast<long long>(done), static_cast<long long>(total_), rate, eta,
-                 final ? "\n" : "");
+    std::fprintf(stderr, "\r%s [%s%s] %lld/%lld %.1f/s ETA %s%s", label_.c_str(), std::string(fill, '#').c_str(),
+                 std::string(width - fill, '.').c_str(), static_cast<long long>(done), static_cast<long long>(total_),
+                 rate, eta, final ? "\n" : "");
     std::fflush(stderr);
   } else {
     spdlog::info("{}: {}/{} items, {:.1f}/s, ETA {}", label_, done, total_, rate, eta);

@@ -81,8 +81,8 @@ std::string check_bounds(const ConfigKey& key, const ConfigValue& v) {
   else if (auto* d = std::get_if<double>(&v)) x = *d;
   if (key.min && x < *key.min) os << "must be >= " << *key.min;
   else if (key.max && x > *key.max) os << "must be <= " << *key.max;
-  if (auto* s = std::get_if<std::string>(&v); s && !key.choices.empty() &&
-      std::find(key.choices.begin(), key.choices.end(), *s) == key.choices.end()) {
+  if (auto* s = std::get_if<std::string>(&v);
+      s && !key.choices.empty() && std::find(key.choices.begin(), key.choices.end(), *s) == key.choices.end()) {
     os << "must be one of";
     for (const auto& c : key.choices) os << " \"" << c << "\"";
     os << ", got \"" << *s << "\"";
@@ -90,8 +90,7 @@ std::string check_bounds(const ConfigKey& key, const ConfigValue& v) {
   return os.str();
 }
 
-void walk(const toml::table& table, const std::string& prefix, const std::string& file,
-          const ConfigSchema& schema,
+void walk(const toml::table& table, const std::string& prefix, const std::string& file, const ConfigSchema& schema,
           const std::function<void(const ConfigKey&, const toml::node&)>& visit) {
   for (const auto& [k, node] : table) {
     const std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
@@ -125,8 +124,7 @@ std::string toml_literal(const ConfigValue& v) {
           std::string t(buf, end);
           if (t.find_first_of(".eEn") == std::string::npos) t += ".0";  // keep it a TOML float
           os << t;
-        }
-        else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           toml::array a;
           for (const auto& s : x) a.push_back(s);
           os << a;
@@ -150,28 +148,26 @@ const char* to_string(ConfigType t) {
 }
 
 ConfigSchema& ConfigSchema::add(ConfigKey key) {
-  if (key.name.find('.') == std::string::npos)
-    throw std::logic_error("config key '" + key.name + "' needs a section");
+  if (key.name.find('.') == std::string::npos) throw std::logic_error("config key '" + key.name + "' needs a section");
   keys_[key.name] = std::move(key);
   return *this;
 }
-ConfigSchema& ConfigSchema::add_int(const std::string& n, int64_t d, const std::string& h,
-                                    std::optional<double> lo, std::optional<double> hi) {
+ConfigSchema& ConfigSchema::add_int(const std::string& n, int64_t d, const std::string& h, std::optional<double> lo,
+                                    std::optional<double> hi) {
   return add({n, ConfigType::Int, d, h, lo, hi, {}});
 }
-ConfigSchema& ConfigSchema::add_float(const std::string& n, double d, const std::string& h,
-                                      std::optional<double> lo, std::optional<double> hi) {
+ConfigSchema& ConfigSchema::add_float(const std::string& n, double d, const std::string& h, std::optional<double> lo,
+                                      std::optional<double> hi) {
   return add({n, ConfigType::Float, d, h, lo, hi, {}});
 }
 ConfigSchema& ConfigSchema::add_bool(const std::string& n, bool d, const std::string& h) {
   return add({n, ConfigType::Bool, d, h, {}, {}, {}});
 }
-ConfigSchema& ConfigSchema::add_string(const std::string& n, const std::string& d,
-                                       const std::string& h, std::vector<std::string> choices) {
+ConfigSchema& ConfigSchema::add_string(const std::string& n, const std::string& d, const std::string& h,
+                                       std::vector<std::string> choices) {
   return add({n, ConfigType::String, d, h, {}, {}, std::move(choices)});
 }
-ConfigSchema& ConfigSchema::add_strings(const std::string& n, std::vector<std::string> d,
-                                        const std::string& h) {
+ConfigSchema& ConfigSchema::add_strings(const std::string& n, std::vector<std::string> d, const std::string& h) {
   return add({n, ConfigType::StringList, std::move(d), h, {}, {}, {}});
 }
 
@@ -195,8 +191,7 @@ void Config::set(const ConfigKey& key, ConfigValue v, std::string origin) {
   origins_[key.name] = std::move(origin);
 }
 
-Config Config::load(const ConfigSchema& schema, const std::string& path,
-                    const std::vector<std::string>& overrides) {
+Config Config::load(const ConfigSchema& schema, const std::string& path, const std::vector<std::string>& overrides) {
   Config cfg;
   cfg.schema_ = schema;
   for (const auto& [name, key] : schema.keys()) cfg.set(key, key.default_value, "default");
@@ -208,14 +203,13 @@ Config Config::load(const ConfigSchema& schema, const std::string& path,
     } catch (const toml::parse_error& e) {
       if (e.source().begin.line == 0)
         throw ConfigError(path + ": cannot read config file: " + std::string(e.description()));
-      throw ConfigError(where(path, e.source()) + ": TOML syntax error: " +
-                        std::string(e.description()));
+      throw ConfigError(where(path, e.source()) + ": TOML syntax error: " + std::string(e.description()));
     }
     walk(table, "", path, schema, [&](const ConfigKey& key, const toml::node& node) {
       auto v = convert(key, node);
       if (!v)
-        throw ConfigError(where(path, node.source()) + ": key '" + key.name + "' must be " +
-                          to_string(key.type) + ", got " + node_type_name(node));
+        throw ConfigError(where(path, node.source()) + ": key '" + key.name + "' must be " + to_string(key.type) +
+                          ", got " + node_type_name(node));
       if (auto bad = check_bounds(key, *v); !bad.empty())
         throw ConfigError(where(path, node.source()) + ": key '" + key.name + "' " + bad);
       cfg.set(key, std::move(*v), where(path, node.source()));
@@ -224,14 +218,12 @@ Config Config::load(const ConfigSchema& schema, const std::string& path,
 
   for (const auto& ov : overrides) {
     auto eq = ov.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw ConfigError("--set '" + ov + "': expected section.key=value");
+    if (eq == std::string::npos || eq == 0) throw ConfigError("--set '" + ov + "': expected section.key=value");
     const std::string name = ov.substr(0, eq), text = ov.substr(eq + 1);
     const ConfigKey* key = schema.find(name);
     if (!key) {
       std::string hint = schema.closest(name);
-      throw ConfigError("--set: unknown key '" + name + "'" +
-                        (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      throw ConfigError("--set: unknown key '" + name + "'" + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
     std::optional<ConfigValue> v;
     if (key->type == ConfigType::String) {
@@ -240,13 +232,10 @@ Config Config::load(const ConfigSchema& schema, const std::string& path,
       try {
         auto doc = toml::parse("v = " + text);
         v = convert(*key, *doc.get("v"));
-      } catch (const toml::parse_error&) {
-      }
+      } catch (const toml::parse_error&) {}
     }
-    if (!v)
-      throw ConfigError("--set " + name + ": value '" + text + "' is not " + to_string(key->type));
-    if (auto bad = check_bounds(*key, *v); !bad.empty())
-      throw ConfigError("--set " + name + ": " + bad);
+    if (!v) throw ConfigError("--set " + name + ": value '" + text + "' is not " + to_string(key->type));
+    if (auto bad = check_bounds(*key, *v); !bad.empty()) throw ConfigError("--set " + name + ": " + bad);
     cfg.set(*key, std::move(*v), "--set");
   }
   return cfg;
@@ -255,20 +244,13 @@ Config Config::load(const ConfigSchema& schema, const std::string& path,
 const ConfigValue& Config::value(const std::string& name, ConfigType type) const {
   const ConfigKey* key = schema_.find(name);
   if (!key) throw std::logic_error("config key '" + name + "' was not declared");
-  if (key->type != type)
-    throw std::logic_error("config key '" + name + "' is not " + to_string(type));
+  if (key->type != type) throw std::logic_error("config key '" + name + "' is not " + to_string(type));
   return values_.at(name);
 }
 
-int64_t Config::get_int(const std::string& n) const {
-  return std::get<int64_t>(value(n, ConfigType::Int));
-}
-double Config::get_float(const std::string& n) const {
-  return std::get<double>(value(n, ConfigType::Float));
-}
-bool Config::get_bool(const std::string& n) const {
-  return std::get<bool>(value(n, ConfigType::Bool));
-}
+int64_t Config::get_int(const std::string& n) const { return std::get<int64_t>(value(n, ConfigType::Int)); }
+double Config::get_float(const std::string& n) const { return std::get<double>(value(n, ConfigType::Float)); }
+bool Config::get_bool(const std::string& n) const { return std::get<bool>(value(n, ConfigType::Bool)); }
 const std::string& Config::get_string(const std::string& n) const {
   return std::get<std::string>(value(n, ConfigType::String));
 }
@@ -296,8 +278,7 @@ std::string Config::to_toml() const {
       section = name.substr(0, dot);
       os << (os.tellp() > 0 ? "\n" : "") << "[" << section << "]\n";
     }
-    os << "# " << schema_.find(name)->help << "\n"
-       << name.substr(dot + 1) << " = " << toml_literal(v) << "\n";
+    os << "# " << schema_.find(name)->help << "\n" << name.substr(dot + 1) << " = " << toml_literal(v) << "\n";
   }
   return os.str();
 }

@@ -32,16 +32,13 @@ struct ConfigKey {
 class ConfigSchema {
  public:
   ConfigSchema& add_int(const std::string& name, int64_t def, const std::string& help,
-                        std::optional<double> min = std::nullopt,
-                        std::optional<double> max = std::nullopt);
+                        std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt);
   ConfigSchema& add_float(const std::string& name, double def, const std::string& help,
-                          std::optional<double> min = std::nullopt,
-                          std::optional<double> max = std::nullopt);
+                          std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt);
   ConfigSchema& add_bool(const std::string& name, bool def, const std::string& help);
-  ConfigSchema& add_string(const std::string& name, const std::string& def,
-                           const std::string& help, std::vector<std::string> choices = {});
-  ConfigSchema& add_strings(const std::string& name, std::vector<std::string> def,
-                            const std::string& help);
+  ConfigSchema& add_string(const std::string& name, const std::string& def, const std::string& help,
+                           std::vector<std::string> choices = {});
+  ConfigSchema& add_strings(const std::string& name, std::vector<std::string> def, const std::string& help);
 
   const ConfigKey* find(const std::string& name) const;
   const std::map<std::string, ConfigKey>& keys() const { return keys_; }
@@ -55,8 +52,7 @@ class ConfigSchema {
 class Config {
  public:
   // Defaults, then `path` (if not empty), then each "section.key=value" of `overrides`.
-  static Config load(const ConfigSchema& schema, const std::string& path,
-                     const std::vector<std::string>& overrides);
+  static Config load(const ConfigSchema& schema, const std::string& path, const std::vector<std::string>& overrides);
 
   int64_t get_int(const std::string& name) const;
   double get_float(const std::string& name) const;

@@ -8,8 +8,7 @@ namespace cf {
 
 void init_logging(int rank, int world, const std::string& level) {
   auto logger = spdlog::stderr_color_mt("cf-" + std::to_string(rank));
-  logger->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "/" +
-                      std::to_string(world) + "] [%^%l%$] %v");
+  logger->set_pattern("[%H:%M:%S.%e] [rank " + std::to_string(rank) + "/" + std::to_string(world) + "] [%^%l%$] %v");
   auto lvl = spdlog::level::from_str(level);
   if (lvl == spdlog::level::off && level != "off")
     throw ConfigError("log level '" + level + "' is not one of trace, debug, info, warn, error");

@@ -10,7 +10,7 @@ namespace cf {
 
 class MetricsSink {
  public:
-  MetricsSink() = default;                 // disabled sink: write() does nothing
+  MetricsSink() = default;                        // disabled sink: write() does nothing
   explicit MetricsSink(const std::string& path);  // appends; creates parent directories
   bool enabled() const { return out_.is_open(); }
   // Adds "time" (UNIX seconds) unless present, then writes one line.

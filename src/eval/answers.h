@@ -20,10 +20,10 @@ struct Sample {
 };
 
 struct EvalSet {
-  std::vector<std::string> models;                 // in order of first appearance
-  std::vector<Sample> samples;                     // answered by every model, by sample_id
-  std::map<std::string, int64_t> excluded;         // per model: its samples some other model lacks
-  int64_t reference_mismatches = 0;                // samples whose references differ between models
+  std::vector<std::string> models;          // in order of first appearance
+  std::vector<Sample> samples;              // answered by every model, by sample_id
+  std::map<std::string, int64_t> excluded;  // per model: its samples some other model lacks
+  int64_t reference_mismatches = 0;         // samples whose references differ between models
 };
 
 // Canonical task names: annotation, closed, general, region, suggestion, or the task as given

@@ -74,8 +74,7 @@ std::set<std::string> as_set(const nlohmann::json& v) {
 
 ScoreJudgment builtin_field_score(FieldKind kind, const nlohmann::json& reference, const nlohmann::json& answer) {
   switch (kind) {
-    case FieldKind::Enum:
-      return exact(normalize_enum(as_text(reference)) == normalize_enum(as_text(answer)), "value");
+    case FieldKind::Enum: return exact(normalize_enum(as_text(reference)) == normalize_enum(as_text(answer)), "value");
     case FieldKind::Bool: {
       const auto r = as_bool(reference), a = as_bool(answer);
       return exact(r && a && *r == *a, "boolean");
@@ -95,8 +94,8 @@ ScoreJudgment builtin_field_score(FieldKind kind, const nlohmann::json& referenc
     case FieldKind::Text: {
       const TextMatch m = match_text(as_text(reference), as_text(answer));
       char buf[128];
-      std::snprintf(buf, sizeof buf, "fact recall %.2f, precision %.2f, rouge-l %.2f", m.fact_recall,
-                    m.fact_precision, m.rouge_l);
+      std::snprintf(buf, sizeof buf, "fact recall %.2f, precision %.2f, rouge-l %.2f", m.fact_recall, m.fact_precision,
+                    m.rouge_l);
       return from_similarity(m.similarity, buf);
     }
   }

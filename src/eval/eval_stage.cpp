@@ -21,7 +21,8 @@ void declare_eval_config(ConfigSchema& c) {
   c.add_strings("eval.answers", {},
                 "Answer sources, one per model or several models each: cf-generate output directories (stage "
                 "'generate') or .jsonl files (docs/stages/eval.md)");
-  c.add_strings("eval.models", {}, "Model names for eval.answers, same length (empty: the rows' model column, else the source's name)");
+  c.add_strings("eval.models", {},
+                "Model names for eval.answers, same length (empty: the rows' model column, else the source's name)");
   c.add_string("eval.judge", "builtin", "Judge: builtin (offline) or openai (an OpenAI-compatible server, net.*)",
                {"builtin", "openai"});
   c.add_float("eval.success_score", 4, "A judgment at or above this score counts as a success", 1, 5);
@@ -36,13 +37,16 @@ void declare_eval_config(ConfigSchema& c) {
   c.add_int("eval.bootstrap", 1000, "Bootstrap rounds for the Elo confidence intervals (0: none)", 0, 1000000);
   c.add_float("eval.ci", 0.95, "Confidence level of the Elo intervals", 0.5, 0.999);
   c.add_int("eval.seed", 1234, "Seed of the bootstrap resampling", 0);
-  c.add_int("eval.parse_retries", 2, "openai judge: times to ask again when a reply has no usable score/verdict", 0, 20);
+  c.add_int("eval.parse_retries", 2, "openai judge: times to ask again when a reply has no usable score/verdict", 0,
+            20);
   c.add_float("eval.temperature", 0.0, "openai judge: sampling temperature", 0, 2);
   c.add_int("eval.max_tokens", 400, "openai judge: reply length limit", 16, 32768);
-  c.add_string("eval.prompt_system", "", "openai judge: system prompt file (empty: the shipped configs/prompts/judge_system.txt)");
+  c.add_string("eval.prompt_system", "",
+               "openai judge: system prompt file (empty: the shipped configs/prompts/judge_system.txt)");
   c.add_string("eval.prompt_score", "", "openai judge: 1-5 scoring prompt file (empty: shipped judge_score.txt)");
   c.add_string("eval.prompt_pairwise", "", "openai judge: pairwise prompt file (empty: shipped judge_pairwise.txt)");
-  c.add_strings("eval.train_logs", {}, "cf-train output directories (or metrics JSONL files) whose loss curves to plot");
+  c.add_strings("eval.train_logs", {},
+                "cf-train output directories (or metrics JSONL files) whose loss curves to plot");
   c.add_bool("eval.plots", true, "Draw PNG plots with gnuplot");
   c.add_string("eval.gnuplot", "gnuplot", "gnuplot executable");
   net::declare_net_config(c);
@@ -85,7 +89,8 @@ EvalSet load_set(const Config& cfg) {
   std::vector<AnswerRow> rows;
   for (size_t i = 0; i < sources.size(); ++i) {
     if (fs::weakly_canonical(sources[i]) == out)
-      throw ConfigError("io.output '" + cfg.get_string("io.output") + "' is the answer source eval.answers[" + std::to_string(i) + "]");
+      throw ConfigError("io.output '" + cfg.get_string("io.output") + "' is the answer source eval.answers[" +
+                        std::to_string(i) + "]");
     auto r = read_answers(sources[i], models.empty() ? "" : models[i]);
     if (r.empty()) throw DataError("eval.answers: '" + sources[i] + "' holds no answers");
     rows.insert(rows.end(), std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
@@ -113,7 +118,8 @@ StageCounts run_eval(JobContext& ctx) {
   std::vector<LossCurve> curves;
   for (const auto& p : cfg.get_strings("eval.train_logs")) curves.push_back(read_loss_curve(p));
   PlotResult plots;
-  if (cfg.get_bool("eval.plots")) plots = write_plots(out.string(), res, opt.failed_as_min, curves, cfg.get_string("eval.gnuplot"));
+  if (cfg.get_bool("eval.plots"))
+    plots = write_plots(out.string(), res, opt.failed_as_min, curves, cfg.get_string("eval.gnuplot"));
   for (const auto& e : plots.errors) spdlog::warn("eval: plot {}", e);
   json["plots"] = plots.written;
   json["plot_errors"] = plots.errors;
@@ -133,7 +139,8 @@ StageCounts run_eval(JobContext& ctx) {
                   {"pairs_failed", res.pairs_failed},
                   {"plots", static_cast<int64_t>(plots.written.size())},
                   {"plot_errors", static_cast<int64_t>(plots.errors.size())}};
-  ctx.metrics.write({{"stage", "eval"}, {"judgments_ok", res.judgments_ok}, {"judgments_failed", res.judgments_failed}});
+  ctx.metrics.write(
+      {{"stage", "eval"}, {"judgments_ok", res.judgments_ok}, {"judgments_failed", res.judgments_failed}});
   return counts;
 }
 

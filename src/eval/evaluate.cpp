@@ -93,9 +93,15 @@ void score_all(const EvalSet& set, Judge& judge, const EvalOptions& opt, EvalRes
   for (const auto& sl : slots) {
     const ScoreJudgment& j = sl.request ? judged[*sl.request] : sl.local;
     const Sample& smp = set.samples[sl.sample];
-    res.judgments.push_back({{"type", "score"}, {"sample_id", smp.sample_id}, {"model", set.models[sl.model]},
-                             {"task", smp.task}, {"field", sl.field}, {"ok", j.ok}, {"score", j.ok ? j.score : 0.0},
-                             {"reason", j.reason}, {"raw", j.raw}});
+    res.judgments.push_back({{"type", "score"},
+                             {"sample_id", smp.sample_id},
+                             {"model", set.models[sl.model]},
+                             {"task", smp.task},
+                             {"field", sl.field},
+                             {"ok", j.ok},
+                             {"score", j.ok ? j.score : 0.0},
+                             {"reason", j.reason},
+                             {"raw", j.raw}});
     (j.ok ? res.judgments_ok : res.judgments_failed)++;
     if (!sl.field.empty()) {
       auto& v = res.field[sl.field];
@@ -151,9 +157,14 @@ void compare_all(const EvalSet& set, Judge& judge, EvalResult& res) {
     const PairJudgment& ab = verdicts[2 * k];
     const PairJudgment& ba = verdicts[2 * k + 1];
     for (const auto* v : {&ab, &ba})
-      res.judgments.push_back({{"type", "pair"}, {"sample_id", set.samples[p.sample].sample_id},
-                               {"first", set.models[v == &ab ? p.a : p.b]}, {"second", set.models[v == &ab ? p.b : p.a]},
-                               {"ok", v->ok}, {"verdict", v->verdict}, {"reason", v->reason}, {"raw", v->raw}});
+      res.judgments.push_back({{"type", "pair"},
+                               {"sample_id", set.samples[p.sample].sample_id},
+                               {"first", set.models[v == &ab ? p.a : p.b]},
+                               {"second", set.models[v == &ab ? p.b : p.a]},
+                               {"ok", v->ok},
+                               {"verdict", v->verdict},
+                               {"reason", v->reason},
+                               {"raw", v->raw}});
     res.judgments_ok += ab.ok + ba.ok;
     res.judgments_failed += !ab.ok + !ba.ok;
     if (!ab.ok || !ba.ok) {

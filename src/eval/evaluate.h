@@ -17,8 +17,8 @@
 namespace cf::eval {
 
 struct EvalOptions {
-  double success_score = 4;    // a judgment at or above this counts as a success
-  bool failed_as_min = true;   // failed judgments count as score 1 in means (else left out of means)
+  double success_score = 4;   // a judgment at or above this counts as a success
+  bool failed_as_min = true;  // failed judgments count as score 1 in means (else left out of means)
   bool pairwise = true;
   EloOptions elo;
 };
@@ -42,7 +42,7 @@ struct EvalResult {
   int64_t pairs_failed = 0;                         // samples whose pair judgment failed in an order
   std::vector<std::vector<Record>> records;
   EloResult elo;
-  std::vector<nlohmann::json> judgments;            // every judgment, for judgments.jsonl
+  std::vector<nlohmann::json> judgments;  // every judgment, for judgments.jsonl
   int64_t judgments_ok = 0, judgments_failed = 0;
 };
 

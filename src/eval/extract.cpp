@@ -51,11 +51,12 @@ ScoreJudgment extract_score(const std::string& reply) {
     return fail;
   }
   static const std::string num = R"(([+-]?\d+(?:\.\d+)?))";
-  static const std::regex tag(R"(<\s*(?:score|answer)\s*>\s*\[?\s*)" + num + R"(\s*(?:/\s*(\d+))?\s*\]?\s*<\s*/\s*(?:score|answer)\s*>)",
-                              std::regex::icase);
-  static const std::regex keyword(R"((?:score|rating|grade)\s*(?:is|of)?\s*[:=]?\s*[*_\s]*)" + num +
-                                      R"((?:\s*(?:/|out of)\s*(\d+))?)",
-                                  std::regex::icase);
+  static const std::regex tag(
+      R"(<\s*(?:score|answer)\s*>\s*\[?\s*)" + num + R"(\s*(?:/\s*(\d+))?\s*\]?\s*<\s*/\s*(?:score|answer)\s*>)",
+      std::regex::icase);
+  static const std::regex keyword(
+      R"((?:score|rating|grade)\s*(?:is|of)?\s*[:=]?\s*[*_\s]*)" + num + R"((?:\s*(?:/|out of)\s*(\d+))?)",
+      std::regex::icase);
   static const std::regex fraction(num + R"(\s*(?:/|out of)\s*5\b)", std::regex::icase);
   static const std::regex lone(R"(^[\s*_#>\[(]*)" + num + R"([\s*_.\])]*$)");
   std::smatch m = last_match(reply, tag);
@@ -104,10 +105,11 @@ PairJudgment extract_verdict(const std::string& reply) {
     p.reason = how;
     return p;
   };
-  static const std::regex tag(R"(<\s*verdict\s*>\s*(?:answer\s*)?(A|B|tie|C)\s*<\s*/\s*verdict\s*>)", std::regex::icase);
+  static const std::regex tag(R"(<\s*verdict\s*>\s*(?:answer\s*)?(A|B|tie|C)\s*<\s*/\s*verdict\s*>)",
+                              std::regex::icase);
   static const std::regex brackets(R"(\[\[\s*(A|B|C|tie)\s*\]\])", std::regex::icase);
-  static const std::regex keyword(R"((?:verdict|winner|better answer)\s*(?:is)?\s*[:=]?\s*[*_\s]*(?:answer\s*)?(A|B|tie)\b)",
-                                  std::regex::icase);
+  static const std::regex keyword(
+      R"((?:verdict|winner|better answer)\s*(?:is)?\s*[:=]?\s*[*_\s]*(?:answer\s*)?(A|B|tie)\b)", std::regex::icase);
   static const std::regex lone(R"(^[\s*_#>\[(]*(?:answer\s*)?(A|B|tie)[\s*_.\])]*$)", std::regex::icase);
   std::smatch m = last_match(reply, tag);
   if (!m.empty()) return verdict_of(m[1], "tag");

@@ -44,10 +44,11 @@ std::unique_ptr<Judge> make_judge(const Config& cfg) {
     o.score_prompt = load_prompt("judge_score", cfg.get_string("eval.prompt_score"), "eval.prompt_score");
     o.pairwise_prompt = load_prompt("judge_pairwise", cfg.get_string("eval.prompt_pairwise"), "eval.prompt_pairwise");
     // Check the templates now, so a bad placeholder is a config error before any request.
-    fill_template(o.score_prompt, {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer", ""}}, "eval.prompt_score");
+    fill_template(o.score_prompt, {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer", ""}},
+                  "eval.prompt_score");
     fill_template(o.pairwise_prompt,
-                {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer_a", ""}, {"answer_b", ""}},
-                "eval.prompt_pairwise");
+                  {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer_a", ""}, {"answer_b", ""}},
+                  "eval.prompt_pairwise");
     o.parse_retries = static_cast<int>(cfg.get_int("eval.parse_retries"));
     o.temperature = cfg.get_float("eval.temperature");
     o.max_tokens = cfg.get_int("eval.max_tokens");

@@ -18,10 +18,10 @@ class Config;
 namespace cf::eval {
 
 struct ScoreRequest {
-  std::string task;      // canonical task ("annotation" for one field of a clip annotation)
-  std::string field;     // annotation field, empty otherwise
-  std::string question;  // the question, or the field's description
-  std::string reference, answer;           // as text (what an LLM judge reads)
+  std::string task;                              // canonical task ("annotation" for one field of a clip annotation)
+  std::string field;                             // annotation field, empty otherwise
+  std::string question;                          // the question, or the field's description
+  std::string reference, answer;                 // as text (what an LLM judge reads)
   nlohmann::json reference_value, answer_value;  // annotation fields: the JSON values
 };
 

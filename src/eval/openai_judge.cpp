@@ -20,7 +20,8 @@ std::string judge_guidance(const std::string& task, const std::string& field) {
       {"additional_map_rules", "markings painted on the road that imply rules; null means none."},
       {"interactive_expanded_metaaction", "the set of ego behaviour categories; compare them as a set."},
       {"safety_analysis", "the situation, the ego vehicle's actions and every safety-relevant event."},
-      {"driving_difficulty", "the difficulty from 1 (very easy) to 4 (very difficult); only the same number is correct."},
+      {"driving_difficulty",
+       "the difficulty from 1 (very easy) to 4 (very difficult); only the same number is correct."},
       {"rule_violation", "whether a traffic law is broken (true/false); only the same value is correct."},
       {"interesting_scenario", "whether the scenario is unusual enough to be good training data (true/false)."},
   };
@@ -30,12 +31,14 @@ std::string judge_guidance(const std::string& task, const std::string& field) {
            (it != fields.end() ? it->second : std::string("the same value or meaning as the reference."));
   }
   if (task == "general")
-    return "the road users and obstacles in the scene and how each one affects the ego vehicle; the same objects with the same effect.";
+    return "the road users and obstacles in the scene and how each one affects the ego vehicle; the same objects with "
+           "the same effect.";
   if (task == "region")
     return "what the marked region shows and why it matters for driving; the object's identity matters most.";
   if (task == "suggestion")
     return "the action the ego vehicle should take; it must be as safe and as specific as the reference.";
-  if (task == "closed") return "a single short fact (yes/no, a count, a name); anything else than the reference's fact is wrong.";
+  if (task == "closed")
+    return "a single short fact (yes/no, a count, a name); anything else than the reference's fact is wrong.";
   return "the same facts as the reference, without contradictions.";
 }
 
@@ -85,9 +88,11 @@ std::vector<ScoreJudgment> OpenAiJudge::score(const std::vector<ScoreRequest>& r
   std::vector<net::ChatRequest> chats;
   for (const auto& r : reqs)
     chats.push_back(chat(opt_, fill_template(opt_.score_prompt,
-                                           {{"question", shown(r.question)}, {"guidance", judge_guidance(r.task, r.field)},
-                                            {"reference", shown(r.reference)}, {"answer", shown(r.answer)}},
-                                           "eval.prompt_score")));
+                                             {{"question", shown(r.question)},
+                                              {"guidance", judge_guidance(r.task, r.field)},
+                                              {"reference", shown(r.reference)},
+                                              {"answer", shown(r.answer)}},
+                                             "eval.prompt_score")));
   return run<ScoreJudgment>(chats, &extract_score);
 }
 
@@ -95,17 +100,22 @@ std::vector<PairJudgment> OpenAiJudge::compare(const std::vector<PairRequest>& r
   std::vector<net::ChatRequest> chats;
   for (const auto& r : reqs)
     chats.push_back(chat(opt_, fill_template(opt_.pairwise_prompt,
-                                           {{"question", shown(r.question)}, {"guidance", judge_guidance(r.task, "")},
-                                            {"reference", shown(r.reference)}, {"answer_a", shown(r.first)},
-                                            {"answer_b", shown(r.second)}},
-                                           "eval.prompt_pairwise")));
+                                             {{"question", shown(r.question)},
+                                              {"guidance", judge_guidance(r.task, "")},
+                                              {"reference", shown(r.reference)},
+                                              {"answer_a", shown(r.first)},
+                                              {"answer_b", shown(r.second)}},
+                                             "eval.prompt_pairwise")));
   return run<PairJudgment>(chats, &extract_verdict);
 }
 
 nlohmann::json OpenAiJudge::stats() const {
   const auto u = client_.usage();
-  return {{"requests", u.requests},           {"requests_failed", u.failed}, {"request_retries", u.retries},
-          {"prompt_tokens", u.prompt_tokens}, {"completion_tokens", u.completion_tokens},
+  return {{"requests", u.requests},
+          {"requests_failed", u.failed},
+          {"request_retries", u.retries},
+          {"prompt_tokens", u.prompt_tokens},
+          {"completion_tokens", u.completion_tokens},
           {"reasked_unusable", reasked_}};
 }
 

@@ -63,7 +63,8 @@ void draw(const fs::path& dir, const std::string& name, const std::string& data,
   std::ofstream(gp) << "set terminal pngcairo size 1000,600 noenhanced font 'Sans,10'\nset output " +
                            quoted(png.string()) + "\ndatafile = " + quoted(dat.string()) + "\n" + script;
   fs::remove(png);
-  const std::string cmd = shell_quoted(gnuplot) + " " + shell_quoted(gp.string()) + " > " + shell_quoted(log.string()) + " 2>&1";
+  const std::string cmd =
+      shell_quoted(gnuplot) + " " + shell_quoted(gp.string()) + " > " + shell_quoted(log.string()) + " 2>&1";
   const int rc = std::system(cmd.c_str());
   std::ifstream err(log);
   std::string first;
@@ -71,8 +72,7 @@ void draw(const fs::path& dir, const std::string& name, const std::string& data,
   if (rc != 0 || !fs::exists(png) || fs::file_size(png) == 0)
     res.errors.push_back(name + ": gnuplot (" + gnuplot + ") failed with status " + std::to_string(rc) +
                          (first.empty() ? "" : ": " + first));
-  else
-    res.written.push_back(png.string());
+  else res.written.push_back(png.string());
 }
 
 std::string label_row(const std::string& s) { return "\"" + s + "\""; }
@@ -97,7 +97,8 @@ std::string histogram_script(const std::string& title, const std::string& ylabel
   return "set title " + quoted(title) + "\nset ylabel " + quoted(ylabel) + "\nset yrange [0:" + std::to_string(ymax) +
          "]\nset style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.85 border -1\n"
          "set boxwidth 0.9\nset xtics rotate by -35 left\nset key outside right top\nset grid ytics\nset bmargin 9\n"
-         "plot for [i=2:" + std::to_string(models + 1) + "] datafile using i:xtic(1) title columnheader(i)\n";
+         "plot for [i=2:" +
+         std::to_string(models + 1) + "] datafile using i:xtic(1) title columnheader(i)\n";
 }
 
 }  // namespace
@@ -109,21 +110,26 @@ PlotResult write_plots(const std::string& out_dir, const EvalResult& res, bool f
   fs::create_directories(dir);
   if (!res.fields.empty())
     draw(dir, "fields",
-         bars(res.fields, res.models, [&](const std::string& f, size_t m) { return res.field.at(f)[m].mean(failed_as_min); }),
-         histogram_script("Clip annotation fields: mean judge score", "score (1-5)", 5.2, res.models.size()), gnuplot, out);
+         bars(res.fields, res.models,
+              [&](const std::string& f, size_t m) { return res.field.at(f)[m].mean(failed_as_min); }),
+         histogram_script("Clip annotation fields: mean judge score", "score (1-5)", 5.2, res.models.size()), gnuplot,
+         out);
   if (!res.tasks.empty())
     draw(dir, "tasks",
-         bars(res.tasks, res.models, [&](const std::string& t, size_t m) { return task_score(res.task.at(t)[m], failed_as_min); }),
+         bars(res.tasks, res.models,
+              [&](const std::string& t, size_t m) { return task_score(res.task.at(t)[m], failed_as_min); }),
          histogram_script("Task scores", "score (0-100)", 105, res.models.size()), gnuplot, out);
   if (res.models.size() >= 2) {
     std::string d = "model rating low high\n";
     for (size_t m = 0; m < res.models.size(); ++m)
-      d += label_row(res.models[m]) + " " + std::to_string(res.elo.rating[m]) + " " + std::to_string(res.elo.lo[m]) + " " +
-           std::to_string(res.elo.hi[m]) + "\n";
+      d += label_row(res.models[m]) + " " + std::to_string(res.elo.rating[m]) + " " + std::to_string(res.elo.lo[m]) +
+           " " + std::to_string(res.elo.hi[m]) + "\n";
     draw(dir, "elo", d,
          "set title 'Elo rating (bars: bootstrap CI)'\nset ylabel 'Elo'\nset style fill solid 0.6 border -1\n"
-         "set boxwidth 0.6\nset xrange [-0.7:" + std::to_string(res.models.size() - 0.3) + "]\nset grid ytics\nset key off\n"
-         "plot datafile using 0:2:xtic(1) skip 1 with boxes, '' using 0:2:3:4 skip 1 with yerrorbars lw 2 pt 7\n",
+         "set boxwidth 0.6\nset xrange [-0.7:" +
+             std::to_string(res.models.size() - 0.3) +
+             "]\nset grid ytics\nset key off\n"
+             "plot datafile using 0:2:xtic(1) skip 1 with boxes, '' using 0:2:3:4 skip 1 with yerrorbars lw 2 pt 7\n",
          gnuplot, out);
   }
   std::vector<const LossCurve*> drawn;

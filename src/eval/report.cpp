@@ -77,20 +77,28 @@ nlohmann::ordered_json report_json(const EvalSet& set, const EvalResult& res, co
   nlohmann::ordered_json pw;
   pw["compared"] = res.outcomes.size();
   pw["failed"] = res.pairs_failed;
-  pw["elo"] = {{"method", "bradley-terry mle"}, {"base", ctx.options.elo.base}, {"scale", ctx.options.elo.scale},
-               {"prior_games", ctx.options.elo.prior_games}, {"bootstrap_rounds", ctx.options.elo.bootstrap_rounds},
-               {"seed", ctx.options.elo.seed}, {"ci", ctx.options.elo.ci}};
+  pw["elo"] = {{"method", "bradley-terry mle"},
+               {"base", ctx.options.elo.base},
+               {"scale", ctx.options.elo.scale},
+               {"prior_games", ctx.options.elo.prior_games},
+               {"bootstrap_rounds", ctx.options.elo.bootstrap_rounds},
+               {"seed", ctx.options.elo.seed},
+               {"ci", ctx.options.elo.ci}};
   nlohmann::ordered_json ratings = nlohmann::ordered_json::object(), h2h = nlohmann::ordered_json::object();
   for (size_t a = 0; a < res.models.size(); ++a) {
     const Record& tot = res.records[a][a];
-    ratings[res.models[a]] = {{"rating", res.elo.rating[a]}, {"ci_low", res.elo.lo[a]}, {"ci_high", res.elo.hi[a]},
-                              {"wins", tot.wins}, {"ties", tot.ties}, {"losses", tot.losses},
+    ratings[res.models[a]] = {{"rating", res.elo.rating[a]},
+                              {"ci_low", res.elo.lo[a]},
+                              {"ci_high", res.elo.hi[a]},
+                              {"wins", tot.wins},
+                              {"ties", tot.ties},
+                              {"losses", tot.losses},
                               {"win_rate", num(tot.games() ? tot.win_rate() : NAN)}};
     for (size_t b = 0; b < res.models.size(); ++b) {
       if (a == b) continue;
       const Record& r = res.records[a][b];
-      h2h[res.models[a]][res.models[b]] = {{"wins", r.wins}, {"ties", r.ties}, {"losses", r.losses},
-                                           {"win_rate", num(r.games() ? r.win_rate() : NAN)}};
+      h2h[res.models[a]][res.models[b]] = {
+          {"wins", r.wins}, {"ties", r.ties}, {"losses", r.losses}, {"win_rate", num(r.games() ? r.win_rate() : NAN)}};
     }
   }
   pw["ratings"] = ratings;
@@ -104,8 +112,9 @@ std::string report_markdown(const EvalSet& set, const EvalResult& res, const Rep
   const bool fam = ctx.options.failed_as_min;
   std::string md = "# cf-eval report\n\n";
   md += "Judge `" + ctx.judge + "`, " + std::to_string(res.models.size()) + " model(s), " +
-        std::to_string(set.samples.size()) + " sample(s) answered by every model. Judgments: " +
-        std::to_string(res.judgments_ok) + " ok, " + std::to_string(res.judgments_failed) + " failed (" +
+        std::to_string(set.samples.size()) +
+        " sample(s) answered by every model. Judgments: " + std::to_string(res.judgments_ok) + " ok, " +
+        std::to_string(res.judgments_failed) + " failed (" +
         (fam ? "a failed judgment counts as score 1" : "failed judgments are left out of the means") + ").\n";
   for (const auto& [m, n] : set.excluded)
     if (n) md += "- `" + m + "`: " + std::to_string(n) + " answer(s) excluded (sample not answered by every model)\n";
@@ -114,8 +123,8 @@ std::string report_markdown(const EvalSet& set, const EvalResult& res, const Rep
       md += "- `" + res.models[m] + "`: " + std::to_string(res.unparseable_answers[m]) +
             " annotation answer(s) not valid JSON (every field scored 1)\n";
   if (!res.fields.empty()) {
-    md += "\n## Clip annotation fields: mean score 1–5 (success rate = share ≥ " + fmt("%g", ctx.options.success_score) +
-          ", n = judgments)\n\n" + header("field", res.models);
+    md += "\n## Clip annotation fields: mean score 1–5 (success rate = share ≥ " +
+          fmt("%g", ctx.options.success_score) + ", n = judgments)\n\n" + header("field", res.models);
     for (const auto& f : res.fields) {
       md += "| " + f + " |";
       for (size_t m = 0; m < res.models.size(); ++m) md += " " + cell(res.field.at(f)[m], fam, false) + " |";
@@ -133,10 +142,12 @@ std::string report_markdown(const EvalSet& set, const EvalResult& res, const Rep
   if (res.models.size() >= 2) {
     md += "\n## Pairwise (both orders per sample; " + std::to_string(res.outcomes.size()) + " compared, " +
           std::to_string(res.pairs_failed) + " failed)\n\n";
-    md += "| model | Elo | " + fmt("%.0f", 100 * ctx.options.elo.ci) + "% CI | win rate | W / T / L |\n|---|---|---|---|---|\n";
+    md += "| model | Elo | " + fmt("%.0f", 100 * ctx.options.elo.ci) +
+          "% CI | win rate | W / T / L |\n|---|---|---|---|---|\n";
     std::vector<size_t> order(res.models.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return res.elo.rating[a] > res.elo.rating[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return res.elo.rating[a] > res.elo.rating[b]; });
     for (size_t a : order) {
       const Record& r = res.records[a][a];
       md += "| " + res.models[a] + " | " + fmt("%.0f", res.elo.rating[a]) + " | " + fmt("%.0f", res.elo.lo[a]) + " – " +

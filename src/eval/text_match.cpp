@@ -18,9 +18,9 @@ std::string normalize_enum(const std::string& s) {
 namespace {
 const std::set<std::string>& stop_words() {
   static const std::set<std::string> s = {
-      "a", "an", "the", "is", "are", "was", "were", "be", "been", "of", "in", "on", "at", "to", "and", "or",
-      "with", "by", "for", "from", "as", "it", "its", "this", "that", "there", "so", "which", "while", "into",
-      "has", "have", "its", "their", "then", "than", "also", "very", "some", "any"};
+      "a",     "an",   "the",  "is",   "are", "was",   "were", "be",   "been", "of",   "in",   "on",    "at", "to",
+      "and",   "or",   "with", "by",   "for", "from",  "as",   "it",   "its",  "this", "that", "there", "so", "which",
+      "while", "into", "has",  "have", "its", "their", "then", "than", "also", "very", "some", "any"};
   return s;
 }
 
@@ -33,9 +33,10 @@ std::string stem(const std::string& t) {
 // directions and signal colours ("turning left" is not "turning right").
 bool is_decisive(const std::string& t) {
   static const std::set<std::string> words = {
-      "zero", "one", "single", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "no", "none",
-      "not", "without", "left", "right", "straight", "red", "green", "yellow", "amber", "flashing"};
-  return words.count(t) || std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      "zero", "one",  "single", "two",     "three", "four",  "five",     "six", "seven", "eight",  "nine",  "ten",
+      "no",   "none", "not",    "without", "left",  "right", "straight", "red", "green", "yellow", "amber", "flashing"};
+  return words.count(t) ||
+         std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // A fact is covered when >= 60 % of its content tokens, and all its decisive ones, occur in `other`.
@@ -73,7 +74,8 @@ std::vector<std::string> facts_of(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     // A '.' between digits ("2.5 m") does not end a sentence.
-    const bool decimal = c == '.' && i > 0 && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
+    const bool decimal = c == '.' && i > 0 && i + 1 < text.size() &&
+                         std::isdigit(static_cast<unsigned char>(text[i - 1])) &&
                          std::isdigit(static_cast<unsigned char>(text[i + 1]));
     if ((c == '.' && !decimal) || c == ';' || c == '!' || c == '?' || c == '\n') flush();
     else cur += c;
@@ -107,10 +109,10 @@ TextMatch match_text(const std::string& reference, const std::string& answer) {
 namespace {
 // "yes"/"no", a number as digits, or "" when the text has neither (first occurrence wins).
 std::string closed_key(const std::string& text) {
-  static const std::vector<std::string> words = {"zero", "one", "two", "three", "four", "five", "six",
-                                                 "seven", "eight", "nine", "ten", "eleven", "twelve",
-                                                 "thirteen", "fourteen", "fifteen", "sixteen",
-                                                 "seventeen", "eighteen", "nineteen", "twenty"};
+  static const std::vector<std::string> words = {"zero",     "one",      "two",      "three",   "four",    "five",
+                                                 "six",      "seven",    "eight",    "nine",    "ten",     "eleven",
+                                                 "twelve",   "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                                                 "eighteen", "nineteen", "twenty"};
   for (const auto& t : rouge_tokens(text)) {
     if (t == "yes" || t == "no") return t;
     if (t == "none") return "0";

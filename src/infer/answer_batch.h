@@ -16,7 +16,7 @@ namespace cf::infer {
 struct AnswerSettings {
   GenerateOptions options;  // max_new_tokens, temperature, top_p, stop_tokens, pad_token
   int64_t batch = 8;
-  int32_t eos = 4;          // appended when generation stops at max_new_tokens
+  int32_t eos = 4;  // appended when generation stops at max_new_tokens
   torch::ScalarType dtype = torch::kBFloat16;
 };
 

@@ -24,23 +24,37 @@ namespace fs = std::filesystem;
 
 void declare_generate_config(ConfigSchema& c) {
   declare_shard_map_config(c);
-  c.add_string("generate.checkpoint", "work/train", "Model: a cf-train output dir (model.safetensors, else checkpoints/latest), a checkpoint step dir or a .safetensors file");
-  c.add_string("model.preset", "configs/model/tiny.toml", "Model shape (configs/model/*.toml); must match the checkpoint");
-  c.add_string("generate.dtype", "bf16", "Weights/activations dtype; bf16 matches cf-train, so reference log-probs equal the policy's at step 0", {"bf16", "fp32"});
-  c.add_string("generate.model_tag", "", "Value of the `model` column (cf-eval's model name); empty = the checkpoint's directory name");
-  c.add_string("generate.tokenizer", "", "vocab.json, or a cf-tokenizer output dir, to decode question/answer text; empty = text columns stay empty");
+  c.add_string("generate.checkpoint", "work/train",
+               "Model: a cf-train output dir (model.safetensors, else checkpoints/latest), a checkpoint step dir or a "
+               ".safetensors file");
+  c.add_string("model.preset", "configs/model/tiny.toml",
+               "Model shape (configs/model/*.toml); must match the checkpoint");
+  c.add_string("generate.dtype", "bf16",
+               "Weights/activations dtype; bf16 matches cf-train, so reference log-probs equal the policy's at step 0",
+               {"bf16", "fp32"});
+  c.add_string("generate.model_tag", "",
+               "Value of the `model` column (cf-eval's model name); empty = the checkpoint's directory name");
+  c.add_string(
+      "generate.tokenizer", "",
+      "vocab.json, or a cf-tokenizer output dir, to decode question/answer text; empty = text columns stay empty");
   c.add_int("generate.batch", 8, "Prompts per generation batch (also pairs per reference-scoring forward)", 1, 1e6);
   c.add_int("generate.max_new_tokens", 64, "Longest generated answer (eos is appended when it is reached)", 1, 1e6);
   c.add_float("generate.temperature", 0.0, "Sampling temperature; 0 = greedy", 0, 100);
   c.add_float("generate.top_p", 1.0, "Nucleus sampling mass (with temperature > 0)", 0, 1);
   c.add_int("generate.seed", 0, "Seed of sampling and of the regeneration choice", 0, 1e18);
-  c.add_int("generate.eos_id", 4, "End-of-sequence id: a stop token, appended to answers that do not end with it", 0, 1e9);
+  c.add_int("generate.eos_id", 4, "End-of-sequence id: a stop token, appended to answers that do not end with it", 0,
+            1e9);
   c.add_strings("generate.stop_tokens", {}, "Further stop token ids (as strings)");
   c.add_int("data.pad_id", 0, "Padding token id", 0, 1e9);
   c.add_int("generate.round", 1, "Self-play round number, stored in the `round` column", 0, 1e9);
   c.add_string("generate.previous", "", "Previous round's pairs (same io.input): reuse/keep its answers; empty = none");
-  c.add_float("generate.regenerate_fraction", 1.0, "Fraction of prompts (chosen by hash of seed and sample_id) answered anew; the rest reuse generate.previous's answer", 0, 1);
-  c.add_bool("generate.keep_previous", false, "Also emit the previous round's pairs (rescored by this model) as rows with carried = 1 (SPIN: train on rounds t and t-1)");
+  c.add_float("generate.regenerate_fraction", 1.0,
+              "Fraction of prompts (chosen by hash of seed and sample_id) answered anew; the rest reuse "
+              "generate.previous's answer",
+              0, 1);
+  c.add_bool("generate.keep_previous", false,
+             "Also emit the previous round's pairs (rescored by this model) as rows with carried = 1 (SPIN: train on "
+             "rounds t and t-1)");
   c.add_int("debug.item_delay_ms", 0, "Sleep per sample (tests use it to kill a run midway)", 0, 60000);
 }
 
@@ -52,7 +66,8 @@ std::string resolve_checkpoint(const std::string& path, const std::string& key) 
   std::string step;
   if (latest >> step && fs::is_regular_file(p / "checkpoints" / step / "model.safetensors"))
     return (p / "checkpoints" / step / "model.safetensors").string();
-  throw ConfigError(key + " '" + path + "': no .safetensors file, model.safetensors or "
+  throw ConfigError(key + " '" + path +
+                    "': no .safetensors file, model.safetensors or "
                     "checkpoints/latest with a model.safetensors there");
 }
 
@@ -117,7 +132,8 @@ Shard process_shard(Context& c, const ShardInputs& in, Progress& progress) {
       generated_rows.push_back(i);
     }
   }
-  const Answers got = generate_answers(c.model, to_generate, c.answers, c.seed * 1000003ull + static_cast<uint64_t>(in.index));
+  const Answers got =
+      generate_answers(c.model, to_generate, c.answers, c.seed * 1000003ull + static_cast<uint64_t>(in.index));
   std::map<size_t, size_t> gen_index;
   for (size_t k = 0; k < generated_rows.size(); ++k) {
     gen_index[generated_rows[k]] = k;
@@ -209,8 +225,9 @@ StageCounts run_generate(JobContext& ctx) {
   c->fraction = cfg.get_float("generate.regenerate_fraction");
   c->keep_previous = cfg.get_bool("generate.keep_previous");
   if (c->previous.empty() && (c->fraction < 1.0 || c->keep_previous))
-    throw ConfigError("generate.regenerate_fraction < 1 and generate.keep_previous need generate.previous "
-                      "(the previous round's pairs)");
+    throw ConfigError(
+        "generate.regenerate_fraction < 1 and generate.keep_previous need generate.previous "
+        "(the previous round's pairs)");
   GenerateOptions& o = c->answers.options;
   o.max_new_tokens = cfg.get_int("generate.max_new_tokens");
   o.temperature = cfg.get_float("generate.temperature");

@@ -13,7 +13,6 @@ namespace cf {
 
 // Collective over `comm`. Layout as a shard's "items" group (no compression: MPI-IO writes
 // contiguous datasets); root attribute cf_meta holds `meta`. Written to path + ".tmp", renamed.
-void write_table_parallel(const std::string& path, MPI_Comm comm, const Table& table,
-                          const nlohmann::json& meta);
+void write_table_parallel(const std::string& path, MPI_Comm comm, const Table& table, const nlohmann::json& meta);
 
 }  // namespace cf

@@ -17,9 +17,9 @@
 namespace cf {
 
 size_t dtype_size(const std::string& d) {
-  static const std::map<std::string, size_t> sizes = {
-      {"BOOL", 1}, {"U8", 1}, {"I8", 1}, {"I16", 2}, {"U16", 2}, {"F16", 2}, {"BF16", 2},
-      {"I32", 4}, {"U32", 4}, {"F32", 4}, {"F64", 8}, {"I64", 8}, {"U64", 8}};
+  static const std::map<std::string, size_t> sizes = {{"BOOL", 1}, {"U8", 1},   {"I8", 1},  {"I16", 2}, {"U16", 2},
+                                                      {"F16", 2},  {"BF16", 2}, {"I32", 4}, {"U32", 4}, {"F32", 4},
+                                                      {"F64", 8},  {"I64", 8},  {"U64", 8}};
   auto it = sizes.find(d);
   if (it == sizes.end()) throw DataError("unknown safetensors dtype '" + d + "'");
   return it->second;

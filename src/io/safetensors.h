@@ -13,9 +13,9 @@ namespace cf {
 
 struct TensorBytes {
   std::string name;
-  std::string dtype;            // "BF16", "F16", "F32", "F64", "I64", "I32", "U8", ...
+  std::string dtype;  // "BF16", "F16", "F32", "F64", "I64", "I32", "U8", ...
   std::vector<int64_t> shape;
-  const void* data = nullptr;   // not owned
+  const void* data = nullptr;  // not owned
   size_t nbytes = 0;
 };
 

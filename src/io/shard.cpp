@@ -185,8 +185,7 @@ void write_shard(const std::string& path, const Shard& shard) {
     crc.add_table("tables/" + name, t);
   }
   {
-    Handle f(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-             "create '" + tmp + "'");
+    Handle f(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, "create '" + tmp + "'");
     write_table(f, "items", shard.items);
     write_table(f, "failures", failures);
     if (!shard.tables.empty()) {
@@ -257,9 +256,8 @@ Shard read_shard(const std::string& path) {
       throw DataError("item count " + std::to_string(rows) + " differs from completion record");
     const size_t nf = failures.rows();
     for (size_t i = 0; i < nf; ++i)
-      s.failures.push_back({failures.bytes("item_id")[i], failures.bytes("source")[i],
-                            failures.bytes("stage")[i], failures.bytes("reason")[i],
-                            failures.bytes("kind")[i]});
+      s.failures.push_back({failures.bytes("item_id")[i], failures.bytes("source")[i], failures.bytes("stage")[i],
+                            failures.bytes("reason")[i], failures.bytes("kind")[i]});
     return s;
   } catch (const DataError& e) {
     throw DataError("shard '" + path + "': " + e.what());

@@ -19,10 +19,10 @@
 namespace cf {
 
 struct FailureRecord {
-  std::string item_id;  // stable id of the item (e.g. relative path of the input file)
-  std::string source;   // input file or upstream shard the item came from
-  std::string stage;    // stage that failed it
-  std::string reason;   // human-readable cause
+  std::string item_id;         // stable id of the item (e.g. relative path of the input file)
+  std::string source;          // input file or upstream shard the item came from
+  std::string stage;           // stage that failed it
+  std::string reason;          // human-readable cause
   std::string kind = "error";  // "error", or "duplicate" for items dropped on purpose
 };
 

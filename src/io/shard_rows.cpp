@@ -31,7 +31,8 @@ const Shard& ShardRows::load(int64_t s) {
 
 ShardRows::Location ShardRows::locate(int64_t index) {
   if (index < 0 || index >= total_)
-    throw Error("row " + std::to_string(index) + " is outside the " + std::to_string(total_) + " rows of '" + dir_ + "'");
+    throw Error("row " + std::to_string(index) + " is outside the " + std::to_string(total_) + " rows of '" + dir_ +
+                "'");
   const int64_t s = std::upper_bound(starts_.begin(), starts_.end(), index) - starts_.begin() - 1;
   return {&load(s), static_cast<size_t>(index - starts_[static_cast<size_t>(s)]), dir_ + "/" + shard_file_name(s)};
 }

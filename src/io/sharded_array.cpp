@@ -9,9 +9,8 @@ namespace cf {
 
 using h5::Handle;
 
-void write_sharded_arrays(const std::string& path, MPI_Comm comm, int64_t total, int64_t offset,
-                          int64_t count, const std::map<std::string, const float*>& arrays,
-                          const nlohmann::json& meta) {
+void write_sharded_arrays(const std::string& path, MPI_Comm comm, int64_t total, int64_t offset, int64_t count,
+                          const std::map<std::string, const float*>& arrays, const nlohmann::json& meta) {
   h5::silence_errors();
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
@@ -25,8 +24,8 @@ void write_sharded_arrays(const std::string& path, MPI_Comm comm, int64_t total,
     for (const auto& [name, data] : arrays) {
       hsize_t dims[1] = {static_cast<hsize_t>(total)};
       Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create dataspace");
-      Handle ds(H5Dcreate2(f, name.c_str(), H5T_NATIVE_FLOAT, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                H5Dclose, "create dataset " + name);
+      Handle ds(H5Dcreate2(f, name.c_str(), H5T_NATIVE_FLOAT, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                "create dataset " + name);
       hsize_t start[1] = {static_cast<hsize_t>(offset)}, n[1] = {static_cast<hsize_t>(count)};
       Handle mem(H5Screate_simple(1, n, nullptr), H5Sclose, "create memory space");
       if (count == 0) {
@@ -61,8 +60,7 @@ nlohmann::json read_array_meta(const std::string& path) {
   return nlohmann::json::parse(h5::read_attr_str(f, "cf_meta"));
 }
 
-void read_array_range(const std::string& path, const std::string& name, int64_t offset,
-                      int64_t count, float* out) {
+void read_array_range(const std::string& path, const std::string& name, int64_t offset, int64_t count, float* out) {
   Handle f = open_complete(path);
   const int64_t total = h5::read_attr_i64(f, "cf_total");
   if (offset < 0 || offset + count > total)

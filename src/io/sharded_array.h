@@ -13,13 +13,11 @@ namespace cf {
 
 // Collective over comm. Each array has `total` elements; this rank supplies [offset, offset+count).
 // Written to path + ".tmp" and renamed by rank 0.
-void write_sharded_arrays(const std::string& path, MPI_Comm comm, int64_t total, int64_t offset,
-                          int64_t count, const std::map<std::string, const float*>& arrays,
-                          const nlohmann::json& meta);
+void write_sharded_arrays(const std::string& path, MPI_Comm comm, int64_t total, int64_t offset, int64_t count,
+                          const std::map<std::string, const float*>& arrays, const nlohmann::json& meta);
 // Reads elements [offset, offset + count) of array `name` (any rank, no collective).
 // Throws DataError naming the file if it is unreadable, incomplete, or the range is outside.
-void read_array_range(const std::string& path, const std::string& name, int64_t offset,
-                      int64_t count, float* out);
+void read_array_range(const std::string& path, const std::string& name, int64_t offset, int64_t count, float* out);
 nlohmann::json read_array_meta(const std::string& path);  // also checks completeness
 
 }  // namespace cf

@@ -46,17 +46,15 @@ const Table::Column& Table::col(const std::string& name, Kind kind) const {
 
 const std::vector<int64_t>& Table::i64(const std::string& n) const { return col(n, Kind::I64).i64; }
 const std::vector<float>& Table::f32(const std::string& n) const { return col(n, Kind::F32).f32; }
-const std::vector<std::string>& Table::bytes(const std::string& n) const {
-  return col(n, Kind::Bytes).bytes;
-}
+const std::vector<std::string>& Table::bytes(const std::string& n) const { return col(n, Kind::Bytes).bytes; }
 
 size_t Table::rows() const {
   if (cols_.empty()) return 0;
   size_t n = cols_.begin()->second.rows();
   for (const auto& [name, c] : cols_)
     if (c.rows() != n)
-      throw std::logic_error("column '" + name + "' has " + std::to_string(c.rows()) +
-                             " rows, expected " + std::to_string(n));
+      throw std::logic_error("column '" + name + "' has " + std::to_string(c.rows()) + " rows, expected " +
+                             std::to_string(n));
   return n;
 }
 

@@ -30,7 +30,7 @@ class Table {
   const std::vector<std::string>& bytes(const std::string& name) const;
   const std::map<std::string, Column>& columns() const { return cols_; }
 
-  size_t rows() const;  // throws std::logic_error if columns disagree
+  size_t rows() const;                                  // throws std::logic_error if columns disagree
   Table select(const std::vector<size_t>& rows) const;  // the given rows, in the given order
 
  private:

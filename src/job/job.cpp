@@ -26,8 +26,7 @@ ConfigSchema make_schema(const JobSpec& spec) {
   schema.add_string("log.metrics", "",
                     "JSONL metrics file; {rank} is replaced by the rank; empty = "
                     "<io.output>/logs/metrics-rank{rank}.jsonl");
-  schema.add_int("run.threads", 0, "Threads per rank; 0 = cores of the node / ranks on it", 0,
-                 1024);
+  schema.add_int("run.threads", 0, "Threads per rank; 0 = cores of the node / ranks on it", 0, 1024);
   spec.declare(schema);
   return schema;
 }
@@ -86,13 +85,12 @@ int job_main(int argc, char** argv, const JobSpec& spec, const TorchTwin& twin) 
   std::string config_path;
   std::vector<std::string> overrides;
   bool print_config = false;
-  app.add_option("--config", config_path, "TOML config (default: built-in, = configs/" +
-                                              spec.stage + ".toml)");
-  app.add_option("--set", overrides, "Override one key: section.key=value (repeatable)")
-      ->type_name("KEY=VALUE");
+  app.add_option("--config", config_path, "TOML config (default: built-in, = configs/" + spec.stage + ".toml)");
+  app.add_option("--set", overrides, "Override one key: section.key=value (repeatable)")->type_name("KEY=VALUE");
   app.add_flag("--print-config", print_config, "Print the effective config as TOML and exit");
-  app.footer("Prints one JSON summary line on stdout. Exit codes: 0 finished (per-item failures "
-             "allowed), 1 fatal error, 2 usage or config error.");
+  app.footer(
+      "Prints one JSON summary line on stdout. Exit codes: 0 finished (per-item failures "
+      "allowed), 1 fatal error, 2 usage or config error.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

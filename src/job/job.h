@@ -39,12 +39,12 @@ struct JobContext {
 int job_threads(const JobContext& ctx);
 
 struct JobSpec {
-  std::string stage;           // "ingest": executable cf-ingest, default config configs/ingest.toml
-  std::string description;     // one line for --help
-  std::string default_input;   // default of io.input ("" when the stage reads no input)
-  std::string default_output;  // default of io.output
-  std::function<void(ConfigSchema&)> declare;    // the stage's own keys
-  std::function<StageCounts(JobContext&)> run;   // on every rank; throw cf::Error on fatal errors
+  std::string stage;                            // "ingest": executable cf-ingest, default config configs/ingest.toml
+  std::string description;                      // one line for --help
+  std::string default_input;                    // default of io.input ("" when the stage reads no input)
+  std::string default_output;                   // default of io.output
+  std::function<void(ConfigSchema&)> declare;   // the stage's own keys
+  std::function<StageCounts(JobContext&)> run;  // on every rank; throw cf::Error on fatal errors
 };
 
 // Keys every stage has: io.input, io.output, log.level, log.metrics, run.threads.

@@ -15,16 +15,13 @@ namespace fs = std::filesystem;
 
 namespace cf {
 
-void check_output_dir(const std::string& stage, const std::string& input,
-                      const std::string& output) {
+void check_output_dir(const std::string& stage, const std::string& input, const std::string& output) {
   if (output.empty()) throw ConfigError("io.output is empty: set it to a directory");
   std::error_code ec;
-  if (!input.empty() && fs::exists(input, ec) &&
-      fs::weakly_canonical(input, ec) == fs::weakly_canonical(output, ec))
+  if (!input.empty() && fs::exists(input, ec) && fs::weakly_canonical(input, ec) == fs::weakly_canonical(output, ec))
     throw ConfigError("io.output '" + output + "' is the input directory; choose another one");
   if (!fs::exists(output, ec)) return;
-  if (!fs::is_directory(output, ec))
-    throw ConfigError("io.output '" + output + "' exists and is not a directory");
+  if (!fs::is_directory(output, ec)) throw ConfigError("io.output '" + output + "' exists and is not a directory");
   const fs::path marker = fs::path(output) / kStageMarker;
   if (fs::exists(marker, ec)) {
     std::string owner;
@@ -32,8 +29,7 @@ void check_output_dir(const std::string& stage, const std::string& input,
       std::ifstream in(marker);
       owner = nlohmann::json::parse(in).at("stage").get<std::string>();
     } catch (const std::exception& e) {
-      throw ConfigError("io.output '" + output + "': unreadable marker " + marker.string() +
-                        ": " + e.what());
+      throw ConfigError("io.output '" + output + "': unreadable marker " + marker.string() + ": " + e.what());
     }
     if (owner != stage)
       throw ConfigError("io.output '" + output + "' holds the output of stage '" + owner +

@@ -10,8 +10,7 @@ namespace cf {
 inline constexpr const char* kStageMarker = ".cornerforge.json";
 
 // Throws ConfigError when `output` is empty, equals `input`, or belongs to someone else.
-void check_output_dir(const std::string& stage, const std::string& input,
-                      const std::string& output);
+void check_output_dir(const std::string& stage, const std::string& input, const std::string& output);
 // Creates the directory, writes the marker and the effective config (config.toml).
 void claim_output_dir(const std::string& stage, const Config& cfg);
 

@@ -14,8 +14,7 @@ namespace cf {
 namespace {
 
 // Everything that decides the output: upstream plans and the stage's own settings.
-std::string output_hash(const JobContext& ctx, const std::string& stage,
-                        const std::vector<StagePlan>& upstream) {
+std::string output_hash(const JobContext& ctx, const std::string& stage, const std::vector<StagePlan>& upstream) {
   Sha256 h;
   h.add(stage);
   for (const auto& p : upstream) h.add(p.stage).add(p.plan_hash);
@@ -49,11 +48,9 @@ void publish_plan(const std::string& dir, const StagePlan& plan) {
 }  // namespace
 
 void declare_shard_map_config(ConfigSchema& schema) {
-  schema.add_int("run.array_count", 1,
-                 "Parts the output shards are split into (Slurm job array tasks); 1 = all shards", 1,
-                 1000000);
-  schema.add_int("run.array_index", 0,
-                 "Which part this job writes, 0..run.array_count-1 (contiguous shard ranges)", 0,
+  schema.add_int("run.array_count", 1, "Parts the output shards are split into (Slurm job array tasks); 1 = all shards",
+                 1, 1000000);
+  schema.add_int("run.array_index", 0, "Which part this job writes, 0..run.array_count-1 (contiguous shard ranges)", 0,
                  999999);
 }
 
@@ -81,8 +78,8 @@ StageCounts run_shard_map(JobContext& ctx, const ShardMapSpec& spec) {
   const nlohmann::json run = ctx.config.to_json().value("run", nlohmann::json::object());
   const int64_t parts = run.value("array_count", int64_t{1}), part = run.value("array_index", int64_t{0});
   if (part >= parts)
-    throw ConfigError("run.array_index = " + std::to_string(part) + " must be less than run.array_count = " +
-                      std::to_string(parts));
+    throw ConfigError("run.array_index = " + std::to_string(part) +
+                      " must be less than run.array_count = " + std::to_string(parts));
   const std::string in = ctx.config.get_string("io.input"), out = ctx.config.get_string("io.output");
   std::vector<StagePlan> plans{read_stage_plan(in)};
   std::vector<std::vector<std::string>> paths{complete_shards(in, plans[0])};
@@ -109,7 +106,8 @@ StageCounts run_shard_map(JobContext& ctx, const ShardMapSpec& spec) {
     const std::string target = out + "/" + shard_file_name(idx);
     ShardStatus st = shard_status(target);
     if (st.complete && st.meta.value("plan_hash", "") != hash)
-      throw Error("'" + target + "' was made from other inputs or settings; use a new io.output, "
+      throw Error("'" + target +
+                  "' was made from other inputs or settings; use a new io.output, "
                   "or delete the old one to start over");
     if (st.complete) {
       ++counts.shards_skipped;
@@ -134,7 +132,9 @@ StageCounts run_shard_map(JobContext& ctx, const ShardMapSpec& spec) {
     counts.items_ok += static_cast<int64_t>(result.items.rows());
     for (const auto& f : result.failures) counts.items_failed += f.kind == "error";
     ++counts.shards_done;
-    ctx.metrics.write({{"stage", spec.stage}, {"shard", idx}, {"items", result.items.rows()},
+    ctx.metrics.write({{"stage", spec.stage},
+                       {"shard", idx},
+                       {"items", result.items.rows()},
                        {"failures", result.failures.size()},
                        {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}});
   }

@@ -13,8 +13,7 @@
 
 namespace cf {
 
-void exec_torch_twin_if_needed(const TorchTwin& twin, const ConfigSchema& schema,
-                               const std::string& config_path,
+void exec_torch_twin_if_needed(const TorchTwin& twin, const ConfigSchema& schema, const std::string& config_path,
                                const std::vector<std::string>& overrides, char** argv) {
   if (!twin.needs_torch) return;
   try {
@@ -26,8 +25,8 @@ void exec_torch_twin_if_needed(const TorchTwin& twin, const ConfigSchema& schema
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   const std::string path = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / twin.executable;
   execv(path.c_str(), argv);  // returns only on failure
-  std::fprintf(stderr, "%s: this backend needs LibTorch, but its build '%s' cannot be run: %s\n",
-               argv[0], path.c_str(), std::strerror(errno));
+  std::fprintf(stderr, "%s: this backend needs LibTorch, but its build '%s' cannot be run: %s\n", argv[0], path.c_str(),
+               std::strerror(errno));
   std::exit(2);
 }
 

@@ -14,15 +14,14 @@ class Config;
 class ConfigSchema;
 
 struct TorchTwin {
-  std::string executable;                         // e.g. "cf-segment-torch", beside this one
+  std::string executable;                          // e.g. "cf-segment-torch", beside this one
   std::function<bool(const Config&)> needs_torch;  // true: run the twin
 };
 
 // Loads the config (a config error returns, for the caller to report); when twin.needs_torch
 // says so, execv's the twin found next to /proc/self/exe with `argv`. Exits 2 with a message
 // naming the twin when it is missing or cannot be executed. Returns when the twin is not needed.
-void exec_torch_twin_if_needed(const TorchTwin& twin, const ConfigSchema& schema,
-                               const std::string& config_path,
+void exec_torch_twin_if_needed(const TorchTwin& twin, const ConfigSchema& schema, const std::string& config_path,
                                const std::vector<std::string>& overrides, char** argv);
 
 }  // namespace cf

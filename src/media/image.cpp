@@ -14,9 +14,7 @@
 namespace cf::media {
 namespace {
 
-uint32_t be16(const std::string& b, size_t i) {
-  return (uint32_t(uint8_t(b[i])) << 8) | uint8_t(b[i + 1]);
-}
+uint32_t be16(const std::string& b, size_t i) { return (uint32_t(uint8_t(b[i])) << 8) | uint8_t(b[i + 1]); }
 uint32_t be32(const std::string& b, size_t i) { return (be16(b, i) << 16) | be16(b, i + 2); }
 int32_t le32(const std::string& b, size_t i) {
   uint32_t v = 0;
@@ -30,8 +28,14 @@ void jpeg_size(const std::string& b, ImageInfo& info) {
   while (i + 9 < b.size()) {
     if (uint8_t(b[i]) != 0xFF) return;
     uint8_t m = uint8_t(b[i + 1]);
-    if (m == 0xFF) { ++i; continue; }
-    if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { i += 2; continue; }
+    if (m == 0xFF) {
+      ++i;
+      continue;
+    }
+    if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) {
+      i += 2;
+      continue;
+    }
     uint32_t len = be16(b, i + 2);
     bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
     if (sof) {
@@ -51,9 +55,7 @@ bool jpeg_has_end(const std::string& b) {
   return false;
 }
 
-bool png_has_end(const std::string& b) {
-  return b.size() >= 12 && b.compare(b.size() - 8, 4, "IEND") == 0;
-}
+bool png_has_end(const std::string& b) { return b.size() >= 12 && b.compare(b.size() - 8, 4, "IEND") == 0; }
 
 }  // namespace
 
@@ -94,16 +96,12 @@ void set_decoder_pixel_limit(int64_t max_pixels) {
 cv::Mat decode_image(const std::string& bytes, const ImageLimits& limits, int* orig_w, int* orig_h) {
   if (bytes.empty()) throw MediaError("empty file");
   ImageInfo info = sniff_image(bytes);
-  if (info.format == Format::Unknown)
-    throw MediaError("not a supported image (header is not JPEG, PNG, BMP or WebP)");
+  if (info.format == Format::Unknown) throw MediaError("not a supported image (header is not JPEG, PNG, BMP or WebP)");
   if (info.width > 0 && info.height > 0 && info.width * info.height > limits.max_pixels)
-    throw MediaError("image dimensions " + std::to_string(info.width) + "x" +
-                     std::to_string(info.height) + " exceed media.max_pixels (" +
-                     std::to_string(limits.max_pixels) + ")");
-  if (info.format == Format::Jpeg && !jpeg_has_end(bytes))
-    throw MediaError("truncated JPEG (no end-of-image marker)");
-  if (info.format == Format::Png && !png_has_end(bytes))
-    throw MediaError("truncated PNG (no IEND chunk)");
+    throw MediaError("image dimensions " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+                     " exceed media.max_pixels (" + std::to_string(limits.max_pixels) + ")");
+  if (info.format == Format::Jpeg && !jpeg_has_end(bytes)) throw MediaError("truncated JPEG (no end-of-image marker)");
+  if (info.format == Format::Png && !png_has_end(bytes)) throw MediaError("truncated PNG (no IEND chunk)");
 
   int flags = cv::IMREAD_COLOR;
   if (info.format == Format::Jpeg && info.width > 0) {
@@ -131,8 +129,7 @@ cv::Mat fit_max_side(const cv::Mat& img, int max_side) {
   const int side = std::max(img.cols, img.rows);
   if (side <= max_side) return img;
   const double s = static_cast<double>(max_side) / side;
-  cv::Size size(std::max(1, static_cast<int>(img.cols * s + 0.5)),
-                std::max(1, static_cast<int>(img.rows * s + 0.5)));
+  cv::Size size(std::max(1, static_cast<int>(img.cols * s + 0.5)), std::max(1, static_cast<int>(img.rows * s + 0.5)));
   cv::Mat out;
   cv::resize(img, out, size, 0, 0, cv::INTER_AREA);
   return out;
@@ -140,8 +137,7 @@ cv::Mat fit_max_side(const cv::Mat& img, int max_side) {
 
 std::string encode_jpeg(const cv::Mat& img, int quality) {
   std::vector<uchar> buf;
-  if (!cv::imencode(".jpg", img, buf, {cv::IMWRITE_JPEG_QUALITY, quality}))
-    throw MediaError("JPEG encoding failed");
+  if (!cv::imencode(".jpg", img, buf, {cv::IMWRITE_JPEG_QUALITY, quality})) throw MediaError("JPEG encoding failed");
   return std::string(buf.begin(), buf.end());
 }
 
@@ -161,8 +157,6 @@ uint64_t perceptual_hash(const cv::Mat& img) {
   return v;
 }
 
-int hamming_distance(uint64_t a, uint64_t b) {
-  return static_cast<int>(std::bitset<64>(a ^ b).count());
-}
+int hamming_distance(uint64_t a, uint64_t b) { return static_cast<int>(std::bitset<64>(a ^ b).count()); }
 
 }  // namespace cf::media

@@ -26,8 +26,8 @@ struct ImageInfo {
 ImageInfo sniff_image(const std::string& bytes);
 
 struct ImageLimits {
-  int max_side = 640;                 // longest side after resizing
-  int64_t max_pixels = 100'000'000;   // larger sources are refused before decoding
+  int max_side = 640;                // longest side after resizing
+  int64_t max_pixels = 100'000'000;  // larger sources are refused before decoding
 };
 
 // Checks and decodes `bytes` to 8-bit BGR, scaled so the longest side is <= max_side.

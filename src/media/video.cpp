@@ -30,8 +30,7 @@ std::vector<FramePick> plan_frames(int64_t frame_count, double fps, const VideoS
   return picks;
 }
 
-std::vector<SampledFrame> sample_video(const std::string& path, const VideoSampling& s,
-                                       const ImageLimits& limits) {
+std::vector<SampledFrame> sample_video(const std::string& path, const VideoSampling& s, const ImageLimits& limits) {
   cv::VideoCapture cap;
   try {
     cap.open(path, cv::CAP_FFMPEG);
@@ -46,8 +45,7 @@ std::vector<SampledFrame> sample_video(const std::string& path, const VideoSampl
   if (count <= 0 || !(fps > 0) || !std::isfinite(fps))
     throw MediaError("video has no frame count or frame rate in its header");
   if (w * h > limits.max_pixels)
-    throw MediaError("video frame size " + std::to_string(w) + "x" + std::to_string(h) +
-                     " exceeds media.max_pixels");
+    throw MediaError("video frame size " + std::to_string(w) + "x" + std::to_string(h) + " exceeds media.max_pixels");
   const auto picks = plan_frames(count, fps, s);
   std::vector<SampledFrame> out;
   int64_t pos = 0;  // next frame grab() returns: decode sequentially, seeking is inexact
@@ -55,14 +53,14 @@ std::vector<SampledFrame> sample_video(const std::string& path, const VideoSampl
   for (const auto& p : picks) {
     while (pos <= p.source_frame) {
       if (!cap.grab())
-        throw MediaError("video truncated: frame " + std::to_string(pos) + " of " +
-                         std::to_string(count) + " is unreadable");
+        throw MediaError("video truncated: frame " + std::to_string(pos) + " of " + std::to_string(count) +
+                         " is unreadable");
       ++pos;
     }
     if (!cap.retrieve(frame) || frame.empty())
       throw MediaError("cannot decode frame " + std::to_string(p.source_frame));
-    out.push_back({p.clip, p.index_in_clip, p.source_frame, p.source_frame / fps,
-                   fit_max_side(frame, limits.max_side).clone()});
+    out.push_back(
+        {p.clip, p.index_in_clip, p.source_frame, p.source_frame / fps, fit_max_side(frame, limits.max_side).clone()});
   }
   return out;
 }

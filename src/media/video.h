@@ -20,11 +20,11 @@ struct VideoSampling {
 };
 
 struct SampledFrame {
-  int clip = 0;            // clip index within the video
-  int index_in_clip = 0;   // 0..frames of the clip - 1
+  int clip = 0;           // clip index within the video
+  int index_in_clip = 0;  // 0..frames of the clip - 1
   int64_t source_frame = 0;
-  double timestamp = 0;    // seconds from the start of the video
-  cv::Mat image;           // BGR, fit to max_side
+  double timestamp = 0;  // seconds from the start of the video
+  cv::Mat image;         // BGR, fit to max_side
 };
 
 struct FramePick {
@@ -35,7 +35,6 @@ struct FramePick {
 std::vector<FramePick> plan_frames(int64_t frame_count, double fps, const VideoSampling& s);
 
 // Opens and samples `path`. Throws MediaError (cannot open, no metadata, truncated, ...).
-std::vector<SampledFrame> sample_video(const std::string& path, const VideoSampling& s,
-                                       const ImageLimits& limits);
+std::vector<SampledFrame> sample_video(const std::string& path, const VideoSampling& s, const ImageLimits& limits);
 
 }  // namespace cf::media

@@ -7,10 +7,10 @@ namespace cf {
 
 int64_t ModelConfig::parameter_count() const {
   const auto& v = vision;
-  const int64_t vit_layer = 4 * (v.hidden * v.hidden + v.hidden) + 2 * 2 * v.hidden +
-                            v.hidden * v.mlp + v.mlp + v.mlp * v.hidden + v.hidden;
-  const int64_t vit = 3 * v.patch_size * v.patch_size * v.hidden + v.hidden +
-                      (v.patches() + 1) * v.hidden + 2 * 2 * v.hidden + v.layers * vit_layer;
+  const int64_t vit_layer =
+      4 * (v.hidden * v.hidden + v.hidden) + 2 * 2 * v.hidden + v.hidden * v.mlp + v.mlp + v.mlp * v.hidden + v.hidden;
+  const int64_t vit = 3 * v.patch_size * v.patch_size * v.hidden + v.hidden + (v.patches() + 1) * v.hidden +
+                      2 * 2 * v.hidden + v.layers * vit_layer;
   const auto& t = text;
   const int64_t proj = v.hidden * t.hidden + t.hidden + t.hidden * t.hidden + t.hidden;
   const int64_t kv = t.kv_heads * t.head_dim();
@@ -33,7 +33,8 @@ ModelConfig load_model_config(const std::string& path) {
   s.add_int("vision.layers", d.vision.layers, "Encoder layers", 1, 1000);
   s.add_int("vision.heads", d.vision.heads, "Attention heads", 1, 1024);
   s.add_int("vision.mlp", d.vision.mlp, "MLP width", 8, 1e6);
-  s.add_int("vision.feature_layer", d.vision.feature_layer, "Layer whose output feeds the projector (negative: from the end)", -1000, 1000);
+  s.add_int("vision.feature_layer", d.vision.feature_layer,
+            "Layer whose output feeds the projector (negative: from the end)", -1000, 1000);
   s.add_float("vision.norm_eps", d.vision.norm_eps, "LayerNorm epsilon", 0, 1);
   s.add_int("text.vocab", d.text.vocab, "Vocabulary size", 8, 1e7);
   s.add_int("text.hidden", d.text.hidden, "Width", 8, 1e6);
@@ -47,7 +48,8 @@ ModelConfig load_model_config(const std::string& path) {
   s.add_bool("text.tie_embeddings", d.text.tie_embeddings, "lm_head shares embed_tokens");
   s.add_bool("text.qkv_bias", d.text.qkv_bias, "q/k/v projections have biases (Qwen2, LLaMA attention_bias)");
   s.add_bool("text.o_bias", d.text.o_bias, "o_proj has a bias (LLaMA attention_bias)");
-  s.add_int("text.sliding_window", d.text.sliding_window, "Attend to this many most recent keys (Mistral); 0 = all", 0, 1e9);
+  s.add_int("text.sliding_window", d.text.sliding_window, "Attend to this many most recent keys (Mistral); 0 = all", 0,
+            1e9);
   s.add_bool("text.mlp_bias", d.text.mlp_bias, "gate/up/down projections have biases (LLaMA mlp_bias)");
   Config c = Config::load(s, path, {});
   ModelConfig m;

@@ -28,8 +28,8 @@ struct ModelConfig {
   std::string name = "tiny";
   VisionConfig vision;
   LanguageConfig text;
-  int64_t image_token_id = 3;  // placeholder id, repeated vision.patches() times per image
-  bool has_vision = true;      // false: a plain causal LM (no vision tower, no projector)
+  int64_t image_token_id = 3;       // placeholder id, repeated vision.patches() times per image
+  bool has_vision = true;           // false: a plain causal LM (no vision tower, no projector)
   int64_t parameter_count() const;  // exact, from the shapes
 };
 

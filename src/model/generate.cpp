@@ -61,8 +61,8 @@ std::vector<std::vector<int64_t>> generate(Vlm& model, const std::vector<std::ve
     }
     if (all_done || step + 1 == o.max_new_tokens) break;
     mask.select(1, longest + step).fill_(1);
-    hidden = model->forward_hidden(next.view({b, 1}), {}, mask.slice(1, 0, longest + step + 1), &caches,
-                                   longest + step);
+    hidden =
+        model->forward_hidden(next.view({b, 1}), {}, mask.slice(1, 0, longest + step + 1), &caches, longest + step);
     next = pick(model->lm()->logits(hidden.select(1, 0)), o, banned, gen);
   }
   return out;

@@ -13,9 +13,9 @@ struct GenerateOptions {
   int64_t max_new_tokens = 64;
   double temperature = 0.0;  // 0 = greedy
   double top_p = 1.0;
-  std::vector<int64_t> stop_tokens;  // generation of a sequence ends after one of these
+  std::vector<int64_t> stop_tokens;      // generation of a sequence ends after one of these
   std::vector<int64_t> suppress_tokens;  // never generated (the image placeholder always is)
-  int64_t vocab_limit = 0;  // > 0: ids >= this are never generated (tokenizer smaller than the model)
+  int64_t vocab_limit = 0;               // > 0: ids >= this are never generated (tokenizer smaller than the model)
   int64_t pad_token = 0;
   uint64_t seed = 0;
 };

@@ -21,7 +21,8 @@ torch::ScalarType st_to_torch(const std::string& d, const std::string& tensor) {
   static const std::map<std::string, torch::ScalarType> m = {
       {"BF16", torch::kBFloat16}, {"F16", torch::kHalf}, {"F32", torch::kFloat}, {"F64", torch::kDouble}};
   auto it = m.find(d);
-  if (it == m.end()) throw DataError("tensor '" + tensor + "' has dtype " + d + "; weights must be BF16, F16, F32 or F64");
+  if (it == m.end())
+    throw DataError("tensor '" + tensor + "' has dtype " + d + "; weights must be BF16, F16, F32 or F64");
   return it->second;
 }
 
@@ -94,7 +95,8 @@ void load_hf_weights(Vlm& model, const HfTensorFiles& files, const std::string& 
     }
     st_to_torch(src->dtype, src->name);
     if (src->shape != p.value().sizes().vec())
-      wrong.push_back(src->name + " " + c10::str(c10::IntArrayRef(src->shape)) + " (expected " + c10::str(p.value().sizes()) + ")");
+      wrong.push_back(src->name + " " + c10::str(c10::IntArrayRef(src->shape)) + " (expected " +
+                      c10::str(p.value().sizes()) + ")");
     copies.push_back({p.value(), src});
   }
   for (const auto& [name, _] : files.tensors())
@@ -103,7 +105,8 @@ void load_hf_weights(Vlm& model, const HfTensorFiles& files, const std::string& 
   if (!missing.empty()) err += "; missing tensors: " + join(missing);
   if (!wrong.empty()) err += "; wrong shapes: " + join(wrong);
   if (!extra.empty()) err += "; unexpected tensors: " + join(extra);
-  if (!err.empty()) throw DataError("HF checkpoint '" + dir + "' does not fit the model" + err + " (nothing was loaded)");
+  if (!err.empty())
+    throw DataError("HF checkpoint '" + dir + "' does not fit the model" + err + " (nothing was loaded)");
   // Copy in chunks, releasing each chunk's mapped pages, so at most one chunk of the file is
   // resident besides the parameters.
   constexpr int64_t kChunkBytes = 16 << 20;
@@ -116,7 +119,8 @@ void load_hf_weights(Vlm& model, const HfTensorFiles& files, const std::string& 
     for (int64_t lo = 0; lo < dst.numel(); lo += step) {
       const int64_t hi = std::min(dst.numel(), lo + step);
       dst.slice(0, lo, hi).copy_(src.slice(0, lo, hi));
-      release_pages(static_cast<const char*>(c.src->data) + lo * c10::elementSize(type), (hi - lo) * c10::elementSize(type));
+      release_pages(static_cast<const char*>(c.src->data) + lo * c10::elementSize(type),
+                    (hi - lo) * c10::elementSize(type));
     }
   }
 }
@@ -173,7 +177,8 @@ void save_hf_checkpoint(Vlm& model, const std::string& dir, const nlohmann::json
     for (const auto& n : shards[i]) {
       keep.push_back(params[n].detach().to(dtype).contiguous());
       const auto& t = keep.back();
-      out.push_back({n, torch_to_st(dtype), t.sizes().vec(), t.data_ptr(), static_cast<size_t>(t.numel()) * t.element_size()});
+      out.push_back(
+          {n, torch_to_st(dtype), t.sizes().vec(), t.data_ptr(), static_cast<size_t>(t.numel()) * t.element_size()});
       weight_map[n] = name;
     }
     write_safetensors(dir + "/" + name, out, {{"format", "pt"}});

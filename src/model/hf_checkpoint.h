@@ -21,7 +21,7 @@ Vlm make_vlm(const ModelConfig& m, torch::ScalarType dtype);
 
 // "auto" (the checkpoint's torch_dtype), "fp32", "bf16", "fp16" -> dtype (Undefined for auto).
 torch::ScalarType parse_dtype(const std::string& name);
-std::string hf_dtype_name(torch::ScalarType t);  // "float32", "bfloat16", "float16"
+std::string hf_dtype_name(torch::ScalarType t);        // "float32", "bfloat16", "float16"
 torch::ScalarType weight_dtype(const TensorBytes& t);  // BF16/F16/F32/F64; DataError naming t otherwise
 
 struct HfModel {

@@ -13,19 +13,23 @@ using json = nlohmann::json;
 
 // transformers 4.46 class defaults of the keys we read (LlamaConfig, MistralConfig, Qwen2Config).
 json text_defaults(const std::string& type) {
-  json d = {{"vocab_size", 32000}, {"hidden_size", 4096}, {"intermediate_size", 11008},
+  json d = {{"vocab_size", 32000},     {"hidden_size", 4096},       {"intermediate_size", 11008},
             {"num_hidden_layers", 32}, {"num_attention_heads", 32}, {"max_position_embeddings", 2048},
-            {"rms_norm_eps", 1e-6}, {"rope_theta", 10000.0}, {"tie_word_embeddings", false},
-            {"hidden_act", "silu"}, {"attention_bias", false}, {"mlp_bias", false}};
-  if (type == "mistral") d.update({{"intermediate_size", 14336}, {"num_key_value_heads", 8},
-                                   {"max_position_embeddings", 131072}, {"sliding_window", 4096}});
-  if (type == "qwen2") d.update({{"vocab_size", 151936}, {"intermediate_size", 22016}, {"max_position_embeddings", 32768}});
+            {"rms_norm_eps", 1e-6},    {"rope_theta", 10000.0},     {"tie_word_embeddings", false},
+            {"hidden_act", "silu"},    {"attention_bias", false},   {"mlp_bias", false}};
+  if (type == "mistral")
+    d.update({{"intermediate_size", 14336},
+              {"num_key_value_heads", 8},
+              {"max_position_embeddings", 131072},
+              {"sliding_window", 4096}});
+  if (type == "qwen2")
+    d.update({{"vocab_size", 151936}, {"intermediate_size", 22016}, {"max_position_embeddings", 32768}});
   return d;
 }
 
-const json kClipDefaults = {{"hidden_size", 768}, {"intermediate_size", 3072}, {"num_hidden_layers", 12},
-                            {"num_attention_heads", 12}, {"image_size", 224}, {"patch_size", 32},
-                            {"num_channels", 3}, {"layer_norm_eps", 1e-5}, {"hidden_act", "quick_gelu"}};
+const json kClipDefaults = {{"hidden_size", 768},        {"intermediate_size", 3072}, {"num_hidden_layers", 12},
+                            {"num_attention_heads", 12}, {"image_size", 224},         {"patch_size", 32},
+                            {"num_channels", 3},         {"layer_norm_eps", 1e-5},    {"hidden_act", "quick_gelu"}};
 
 // Reads key k of j (a section named `sec` of file `where`), falling back to defaults d.
 struct Reader {
@@ -55,8 +59,10 @@ LanguageConfig parse_text(const json& j, const std::string& type, const std::str
   t.ffn = r.i("intermediate_size");
   t.layers = r.i("num_hidden_layers");
   t.heads = r.i("num_attention_heads");
-  t.kv_heads = j.contains("num_key_value_heads") && !j["num_key_value_heads"].is_null() ? j["num_key_value_heads"].get<int64_t>()
-               : d.contains("num_key_value_heads") ? d["num_key_value_heads"].get<int64_t>() : t.heads;
+  t.kv_heads = j.contains("num_key_value_heads") && !j["num_key_value_heads"].is_null()
+                   ? j["num_key_value_heads"].get<int64_t>()
+               : d.contains("num_key_value_heads") ? d["num_key_value_heads"].get<int64_t>()
+                                                   : t.heads;
   t.max_positions = r.i("max_position_embeddings");
   t.norm_eps = r.f("rms_norm_eps");
   t.rope_theta = r.f("rope_theta");
@@ -65,8 +71,10 @@ LanguageConfig parse_text(const json& j, const std::string& type, const std::str
   if (j.contains("rope_scaling") && !j["rope_scaling"].is_null())
     throw ConfigError(where + ": rope_scaling " + j["rope_scaling"].dump() + " is not supported");
   if (j.contains("head_dim") && !j["head_dim"].is_null() && j["head_dim"].get<int64_t>() * t.heads != t.hidden)
-    throw ConfigError(where + ": head_dim " + j["head_dim"].dump() + " != hidden_size / num_attention_heads is not supported");
-  if (t.heads % t.kv_heads) throw ConfigError(where + ": num_attention_heads must be a multiple of num_key_value_heads");
+    throw ConfigError(where + ": head_dim " + j["head_dim"].dump() +
+                      " != hidden_size / num_attention_heads is not supported");
+  if (t.heads % t.kv_heads)
+    throw ConfigError(where + ": num_attention_heads must be a multiple of num_key_value_heads");
   if (type == "qwen2") {
     t.qkv_bias = true;
     if (j.value("use_sliding_window", false)) throw ConfigError(where + ": use_sliding_window = true is not supported");
@@ -110,10 +118,13 @@ HfConfig parse_hf_config(const json& j, const std::string& where) {
     return h;
   }
   if (h.architecture != "LlavaForConditionalGeneration")
-    throw ConfigError(where + ": architecture '" + h.architecture + "' is not supported (supported: LlamaForCausalLM, "
+    throw ConfigError(where + ": architecture '" + h.architecture +
+                      "' is not supported (supported: LlamaForCausalLM, "
                       "MistralForCausalLM, Qwen2ForCausalLM, LlavaForConditionalGeneration)");
-  const json llava = {{"image_token_index", 32000}, {"vision_feature_layer", -2},
-                      {"vision_feature_select_strategy", "default"}, {"projector_hidden_act", "gelu"}};
+  const json llava = {{"image_token_index", 32000},
+                      {"vision_feature_layer", -2},
+                      {"vision_feature_select_strategy", "default"},
+                      {"projector_hidden_act", "gelu"}};
   Reader r{j, llava, where};
   r.require("vision_feature_select_strategy", "default");
   r.require("projector_hidden_act", "gelu");
@@ -124,7 +135,8 @@ HfConfig parse_hf_config(const json& j, const std::string& where) {
   const json tc = j.value("text_config", json::object());
   h.text_model_type = tc.value("model_type", "llama");
   if (h.text_model_type != "llama" && h.text_model_type != "mistral" && h.text_model_type != "qwen2")
-    throw ConfigError(where + ": text_config.model_type '" + h.text_model_type + "' is not supported (llama, mistral, qwen2)");
+    throw ConfigError(where + ": text_config.model_type '" + h.text_model_type +
+                      "' is not supported (llama, mistral, qwen2)");
   m.text = parse_text(tc, h.text_model_type, where + " text_config");
   const json vc = j.value("vision_config", json::object());
   const std::string vtype = vc.value("model_type", "clip_vision_model");
@@ -162,31 +174,55 @@ HfConfig read_hf_config(const std::string& dir) {
 json make_hf_config(const ModelConfig& m, const std::string& torch_dtype, const json& base) {
   json j = base.is_object() ? base : json::object();
   const auto& t = m.text;
-  const std::string type = j.contains("text_config") ? j["text_config"].value("model_type", "llama")
-                           : j.value("model_type", t.qkv_bias && !t.o_bias ? "qwen2" : "llama");
+  const std::string type = j.contains("text_config")
+                               ? j["text_config"].value("model_type", "llama")
+                               : j.value("model_type", t.qkv_bias && !t.o_bias ? "qwen2" : "llama");
   json tc = m.has_vision ? j.value("text_config", json::object()) : j;
-  tc.update({{"model_type", type}, {"vocab_size", t.vocab}, {"hidden_size", t.hidden}, {"intermediate_size", t.ffn},
-             {"num_hidden_layers", t.layers}, {"num_attention_heads", t.heads}, {"num_key_value_heads", t.kv_heads},
-             {"max_position_embeddings", t.max_positions}, {"rms_norm_eps", t.norm_eps}, {"rope_theta", t.rope_theta},
-             {"tie_word_embeddings", t.tie_embeddings}, {"hidden_act", "silu"}, {"torch_dtype", torch_dtype}});
+  tc.update({{"model_type", type},
+             {"vocab_size", t.vocab},
+             {"hidden_size", t.hidden},
+             {"intermediate_size", t.ffn},
+             {"num_hidden_layers", t.layers},
+             {"num_attention_heads", t.heads},
+             {"num_key_value_heads", t.kv_heads},
+             {"max_position_embeddings", t.max_positions},
+             {"rms_norm_eps", t.norm_eps},
+             {"rope_theta", t.rope_theta},
+             {"tie_word_embeddings", t.tie_embeddings},
+             {"hidden_act", "silu"},
+             {"torch_dtype", torch_dtype}});
   if (type == "qwen2") tc["use_sliding_window"] = false;
   else tc.update({{"attention_bias", t.qkv_bias}, {"mlp_bias", t.mlp_bias}});
   if (type == "mistral") tc["sliding_window"] = t.sliding_window > 0 ? json(t.sliding_window) : json(nullptr);
   if (!m.has_vision) {
-    tc["architectures"] = {type == "qwen2" ? "Qwen2ForCausalLM" : type == "mistral" ? "MistralForCausalLM" : "LlamaForCausalLM"};
+    tc["architectures"] = {type == "qwen2"     ? "Qwen2ForCausalLM"
+                           : type == "mistral" ? "MistralForCausalLM"
+                                               : "LlamaForCausalLM"};
     return tc;
   }
   const auto& v = m.vision;
   json vc = j.value("vision_config", json::object());
-  vc.update({{"model_type", "clip_vision_model"}, {"hidden_size", v.hidden}, {"intermediate_size", v.mlp},
-             {"num_hidden_layers", v.layers}, {"num_attention_heads", v.heads}, {"image_size", v.image_size},
-             {"patch_size", v.patch_size}, {"num_channels", 3}, {"layer_norm_eps", v.norm_eps},
+  vc.update({{"model_type", "clip_vision_model"},
+             {"hidden_size", v.hidden},
+             {"intermediate_size", v.mlp},
+             {"num_hidden_layers", v.layers},
+             {"num_attention_heads", v.heads},
+             {"image_size", v.image_size},
+             {"patch_size", v.patch_size},
+             {"num_channels", 3},
+             {"layer_norm_eps", v.norm_eps},
              {"hidden_act", "quick_gelu"}});
-  j.update({{"architectures", {"LlavaForConditionalGeneration"}}, {"model_type", "llava"},
-            {"image_token_index", m.image_token_id}, {"vision_feature_layer", v.feature_layer},
-            {"vision_feature_select_strategy", "default"}, {"projector_hidden_act", "gelu"},
-            {"image_seq_length", v.patches()}, {"tie_word_embeddings", t.tie_embeddings},
-            {"torch_dtype", torch_dtype}, {"text_config", tc}, {"vision_config", vc}});
+  j.update({{"architectures", {"LlavaForConditionalGeneration"}},
+            {"model_type", "llava"},
+            {"image_token_index", m.image_token_id},
+            {"vision_feature_layer", v.feature_layer},
+            {"vision_feature_select_strategy", "default"},
+            {"projector_hidden_act", "gelu"},
+            {"image_seq_length", v.patches()},
+            {"tie_word_embeddings", t.tie_embeddings},
+            {"torch_dtype", torch_dtype},
+            {"text_config", tc},
+            {"vision_config", vc}});
   return j;
 }
 
@@ -199,7 +235,10 @@ std::string model_config_toml(const ModelConfig& m) {
       std::ostringstream t;
       t.precision(p);
       t << x;
-      if (std::stod(t.str()) == x) { s.str(t.str()); break; }
+      if (std::stod(t.str()) == x) {
+        s.str(t.str());
+        break;
+      }
     }
     std::string r = s.str();
     return r.find_first_of(".en") == std::string::npos ? r + ".0" : r;
@@ -208,16 +247,16 @@ std::string model_config_toml(const ModelConfig& m) {
   const auto& v = m.vision;
   const auto& t = m.text;
   auto b = [](bool x) { return x ? "true" : "false"; };
-  o << "# Written by cf-convert from an HF checkpoint.\n[model]\nname = \"" << m.name << "\"\nimage_token_id = "
-    << m.image_token_id << "\nvision = " << b(m.has_vision) << "\n\n[vision]\nimage_size = " << v.image_size
-    << "\npatch_size = " << v.patch_size << "\nhidden = " << v.hidden << "\nlayers = " << v.layers
-    << "\nheads = " << v.heads << "\nmlp = " << v.mlp << "\nfeature_layer = " << v.feature_layer
-    << "\nnorm_eps = " << f(v.norm_eps) << "\n\n[text]\nvocab = " << t.vocab << "\nhidden = " << t.hidden
-    << "\nlayers = " << t.layers << "\nheads = " << t.heads << "\nkv_heads = " << t.kv_heads << "\nffn = " << t.ffn
-    << "\nmax_positions = " << t.max_positions << "\nrope_theta = " << f(t.rope_theta)
-    << "\nnorm_eps = " << f(t.norm_eps) << "\ntie_embeddings = " << b(t.tie_embeddings)
-    << "\nqkv_bias = " << b(t.qkv_bias) << "\no_bias = " << b(t.o_bias) << "\nmlp_bias = " << b(t.mlp_bias)
-    << "\nsliding_window = " << t.sliding_window << "\n";
+  o << "# Written by cf-convert from an HF checkpoint.\n[model]\nname = \"" << m.name
+    << "\"\nimage_token_id = " << m.image_token_id << "\nvision = " << b(m.has_vision)
+    << "\n\n[vision]\nimage_size = " << v.image_size << "\npatch_size = " << v.patch_size << "\nhidden = " << v.hidden
+    << "\nlayers = " << v.layers << "\nheads = " << v.heads << "\nmlp = " << v.mlp
+    << "\nfeature_layer = " << v.feature_layer << "\nnorm_eps = " << f(v.norm_eps) << "\n\n[text]\nvocab = " << t.vocab
+    << "\nhidden = " << t.hidden << "\nlayers = " << t.layers << "\nheads = " << t.heads
+    << "\nkv_heads = " << t.kv_heads << "\nffn = " << t.ffn << "\nmax_positions = " << t.max_positions
+    << "\nrope_theta = " << f(t.rope_theta) << "\nnorm_eps = " << f(t.norm_eps)
+    << "\ntie_embeddings = " << b(t.tie_embeddings) << "\nqkv_bias = " << b(t.qkv_bias) << "\no_bias = " << b(t.o_bias)
+    << "\nmlp_bias = " << b(t.mlp_bias) << "\nsliding_window = " << t.sliding_window << "\n";
   return o.str();
 }
 

@@ -27,14 +27,13 @@ struct Loaded {
   std::string kind;  // "hf" or "ours"
 };
 
-std::string ours_weights(const std::string& src) {
-  return fs::is_directory(src) ? src + "/model.safetensors" : src;
-}
+std::string ours_weights(const std::string& src) { return fs::is_directory(src) ? src + "/model.safetensors" : src; }
 
 std::string ours_preset(const std::string& src, const std::string& preset) {
   if (!preset.empty()) return preset;
   const std::string p = (fs::is_directory(src) ? fs::path(src) : fs::path(src).parent_path()).string() + "/model.toml";
-  if (!fs::exists(p)) throw ConfigError("'" + src + "' is not an HF checkpoint (no config.json) and has no model.toml: pass --preset");
+  if (!fs::exists(p))
+    throw ConfigError("'" + src + "' is not an HF checkpoint (no config.json) and has no model.toml: pass --preset");
   return p;
 }
 
@@ -84,16 +83,28 @@ json tensor_summary(const std::map<std::string, TensorBytes>& tensors) {
 }
 
 json model_summary(const ModelConfig& m) {
-  json j = {{"text", {{"vocab", m.text.vocab}, {"hidden", m.text.hidden}, {"layers", m.text.layers},
-                      {"heads", m.text.heads}, {"kv_heads", m.text.kv_heads}, {"ffn", m.text.ffn},
-                      {"rope_theta", m.text.rope_theta}, {"norm_eps", m.text.norm_eps},
-                      {"tie_embeddings", m.text.tie_embeddings}, {"qkv_bias", m.text.qkv_bias},
-                      {"sliding_window", m.text.sliding_window}}},
+  json j = {{"text",
+             {{"vocab", m.text.vocab},
+              {"hidden", m.text.hidden},
+              {"layers", m.text.layers},
+              {"heads", m.text.heads},
+              {"kv_heads", m.text.kv_heads},
+              {"ffn", m.text.ffn},
+              {"rope_theta", m.text.rope_theta},
+              {"norm_eps", m.text.norm_eps},
+              {"tie_embeddings", m.text.tie_embeddings},
+              {"qkv_bias", m.text.qkv_bias},
+              {"sliding_window", m.text.sliding_window}}},
             {"parameters_from_config", m.parameter_count()}};
   if (m.has_vision)
-    j["vision"] = {{"image_size", m.vision.image_size}, {"patch_size", m.vision.patch_size}, {"hidden", m.vision.hidden},
-                   {"layers", m.vision.layers}, {"heads", m.vision.heads}, {"feature_layer", m.vision.feature_layer},
-                   {"image_token_id", m.image_token_id}, {"tokens_per_image", m.vision.patches()}};
+    j["vision"] = {{"image_size", m.vision.image_size},
+                   {"patch_size", m.vision.patch_size},
+                   {"hidden", m.vision.hidden},
+                   {"layers", m.vision.layers},
+                   {"heads", m.vision.heads},
+                   {"feature_layer", m.vision.feature_layer},
+                   {"image_token_id", m.image_token_id},
+                   {"tokens_per_image", m.vision.patches()}};
   return j;
 }
 
@@ -113,8 +124,11 @@ json timed_load(const std::string& dir, const HfConfig& c, const HfTensorFiles& 
   load_hf_weights(model, files, dir);
   const auto t2 = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-  return {{"build_seconds", secs(t0, t1)}, {"copy_seconds", secs(t1, t2)}, {"seconds", secs(t0, t2)},
-          {"max_rss_before_bytes", rss0}, {"max_rss_bytes", max_rss_bytes()}};
+  return {{"build_seconds", secs(t0, t1)},
+          {"copy_seconds", secs(t1, t2)},
+          {"seconds", secs(t0, t2)},
+          {"max_rss_before_bytes", rss0},
+          {"max_rss_bytes", max_rss_bytes()}};
 }
 
 int inspect(const std::string& dir, const std::string& preset, bool check, bool list) {
@@ -122,15 +136,22 @@ int inspect(const std::string& dir, const std::string& preset, bool check, bool 
   if (fs::is_directory(dir) && is_hf_dir(dir)) {
     HfConfig c = read_hf_config(dir);
     HfTensorFiles files(dir);
-    out.update({{"layout", "hf"}, {"architecture", c.architecture}, {"text_model_type", c.text_model_type},
-                {"torch_dtype", c.torch_dtype}, {"files", files.files()}, {"model", model_summary(c.model)}});
+    out.update({{"layout", "hf"},
+                {"architecture", c.architecture},
+                {"text_model_type", c.text_model_type},
+                {"torch_dtype", c.torch_dtype},
+                {"files", files.files()},
+                {"model", model_summary(c.model)}});
     out["weights"] = tensor_summary(files.tensors());
     if (list) out["tensor_list"] = tensor_list(files.tensors());
     if (check) out["load"] = timed_load(dir, c, files);  // throws naming missing / extra / mis-shaped tensors
   } else {
     ModelConfig mc = load_model_config(ours_preset(dir, preset));
     SafetensorsFile f(ours_weights(dir));
-    out.update({{"layout", "ours"}, {"preset", mc.name}, {"model", model_summary(mc)}, {"weights", tensor_summary(f.tensors())}});
+    out.update({{"layout", "ours"},
+                {"preset", mc.name},
+                {"model", model_summary(mc)},
+                {"weights", tensor_summary(f.tensors())}});
     if (list) out["tensor_list"] = tensor_list(f.tensors());
     if (check) load_any(dir, preset, torch::ScalarType::Undefined);
   }
@@ -158,7 +179,8 @@ int convert(const std::string& src, const std::string& dst, std::string to, cons
 std::vector<int64_t> parse_ids(const std::string& s) {
   std::vector<int64_t> ids;
   std::stringstream ss(s);
-  for (std::string x; std::getline(ss, x, ',');) if (!x.empty()) ids.push_back(std::stoll(x));
+  for (std::string x; std::getline(ss, x, ',');)
+    if (!x.empty()) ids.push_back(std::stoll(x));
   return ids;
 }
 
@@ -179,7 +201,8 @@ int run(const std::string& src, const std::string& preset, torch::ScalarType dty
   }
   json out = {{"layout", l.kind}};
   if (!logits_out.empty()) {
-    auto logits = l.model->forward(torch::tensor(ids, torch::kLong).view({1, -1}), images).to(torch::kFloat).contiguous();
+    auto logits =
+        l.model->forward(torch::tensor(ids, torch::kLong).view({1, -1}), images).to(torch::kFloat).contiguous();
     std::ofstream f(logits_out, std::ios::binary);
     f.write(static_cast<const char*>(logits.data_ptr()), static_cast<std::streamsize>(logits.numel() * 4));
     out["logits_shape"] = logits.sizes().vec();

@@ -7,9 +7,7 @@ namespace cf {
 
 namespace nn = torch::nn;
 
-RMSNormImpl::RMSNormImpl(int64_t dim, double e) : eps(e) {
-  weight = register_parameter("weight", torch::ones({dim}));
-}
+RMSNormImpl::RMSNormImpl(int64_t dim, double e) : eps(e) { weight = register_parameter("weight", torch::ones({dim})); }
 
 torch::Tensor RMSNormImpl::forward(torch::Tensor x) { return kernels::fused_rms_norm(x, weight, eps); }
 
@@ -80,8 +78,8 @@ LanguageModelImpl::LanguageModelImpl(const LanguageConfig& c) : cfg(c) {
 
 torch::Tensor LanguageModelImpl::embed(const torch::Tensor& ids) { return embed_tokens(ids); }
 
-torch::Tensor LanguageModelImpl::forward_hidden(torch::Tensor x, torch::Tensor positions,
-                                                const torch::Tensor& pad_mask, std::vector<KVCache>* caches) {
+torch::Tensor LanguageModelImpl::forward_hidden(torch::Tensor x, torch::Tensor positions, const torch::Tensor& pad_mask,
+                                                std::vector<KVCache>* caches) {
   const int64_t t = x.size(1);
   const int64_t past = caches && !caches->empty() && (*caches)[0].k.defined() ? (*caches)[0].k.size(2) : 0;
   auto [cos, sin] = rope(cfg, positions);

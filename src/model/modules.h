@@ -49,8 +49,8 @@ struct KVCache {
 struct LlamaLayerImpl : torch::nn::Module {
   explicit LlamaLayerImpl(const LanguageConfig& c);
   // x [B, T, D]; cos/sin [T, head_dim]; mask [B or 1, 1, T, T_total] additive or undefined.
-  torch::Tensor forward(torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin,
-                        const torch::Tensor& mask, KVCache* cache);
+  torch::Tensor forward(torch::Tensor x, const torch::Tensor& cos, const torch::Tensor& sin, const torch::Tensor& mask,
+                        KVCache* cache);
   LanguageConfig cfg;
   RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
   torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
@@ -62,8 +62,8 @@ TORCH_MODULE(LlamaLayer);
 struct LanguageModelImpl : torch::nn::Module {
   explicit LanguageModelImpl(const LanguageConfig& c);
   // embeds [B, T, D], positions [T] (absolute, for the cache) -> hidden [B, T, D] (final norm)
-  torch::Tensor forward_hidden(torch::Tensor embeds, torch::Tensor positions,
-                               const torch::Tensor& pad_mask, std::vector<KVCache>* caches);
+  torch::Tensor forward_hidden(torch::Tensor embeds, torch::Tensor positions, const torch::Tensor& pad_mask,
+                               std::vector<KVCache>* caches);
   torch::Tensor logits(const torch::Tensor& hidden);  // [B, T, V]
   torch::Tensor embed(const torch::Tensor& ids);      // [B, T] -> [B, T, D]
   LanguageConfig cfg;
@@ -81,8 +81,8 @@ struct VlmImpl : torch::nn::Module {
   // placeholders; may be undefined when there are none); pad_mask [B, T] (1 = token) or
   // undefined. Returns final hidden states [B, T, D]; logits via lm().logits(hidden).
   torch::Tensor forward_hidden(const torch::Tensor& input_ids, const torch::Tensor& images,
-                               const torch::Tensor& pad_mask = {},
-                               std::vector<KVCache>* caches = nullptr, int64_t start_pos = 0);
+                               const torch::Tensor& pad_mask = {}, std::vector<KVCache>* caches = nullptr,
+                               int64_t start_pos = 0);
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& images);  // logits
   LanguageModel& lm();
   ModelConfig cfg;

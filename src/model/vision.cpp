@@ -32,8 +32,7 @@ torch::Tensor ClipLayerImpl::forward(torch::Tensor x) {
 
 VisionTowerImpl::VisionTowerImpl(const VisionConfig& c) : cfg(c) {
   patch_embedding = register_module(
-      "patch_embedding",
-      nn::Conv2d(nn::Conv2dOptions(3, c.hidden, c.patch_size).stride(c.patch_size).bias(false)));
+      "patch_embedding", nn::Conv2d(nn::Conv2dOptions(3, c.hidden, c.patch_size).stride(c.patch_size).bias(false)));
   class_embedding = register_parameter("class_embedding", torch::randn({c.hidden}) * 0.02);
   position_embedding = register_module("position_embedding", nn::Embedding(c.patches() + 1, c.hidden));
   pre_layrnorm = register_module("pre_layrnorm", nn::LayerNorm(nn::LayerNormOptions({c.hidden}).eps(c.norm_eps)));
@@ -44,9 +43,9 @@ VisionTowerImpl::VisionTowerImpl(const VisionConfig& c) : cfg(c) {
 
 torch::Tensor VisionTowerImpl::forward(torch::Tensor images) {
   auto x = patch_embedding(images.to(patch_embedding->weight.scalar_type()));  // [N, D, g, g]
-  x = x.flatten(2).transpose(1, 2);                                             // [N, P, D]
+  x = x.flatten(2).transpose(1, 2);                                            // [N, P, D]
   auto cls = class_embedding.view({1, 1, -1}).expand({x.size(0), 1, -1});
-  x = torch::cat({cls, x}, 1) + position_embedding->weight.unsqueeze(0);        // [N, P+1, D]
+  x = torch::cat({cls, x}, 1) + position_embedding->weight.unsqueeze(0);  // [N, P+1, D]
   x = pre_layrnorm(x);
   // HF hidden_states[i] is the input of layer i (hidden_states[0] = embeddings); LLaVA takes
   // hidden_states[feature_layer], so -2 means the output of layer L-2, i.e. input of layer L-1.

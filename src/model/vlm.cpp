@@ -9,9 +9,9 @@ namespace nn = torch::nn;
 VlmImpl::VlmImpl(const ModelConfig& c) : cfg(c) {
   if (c.has_vision) {
     vision = register_module("vision_tower", VisionTower(c.vision));
-    projector = register_module("multi_modal_projector",
-                                nn::Sequential(nn::Linear(c.vision.hidden, c.text.hidden), nn::GELU(),
-                                               nn::Linear(c.text.hidden, c.text.hidden)));
+    projector =
+        register_module("multi_modal_projector", nn::Sequential(nn::Linear(c.vision.hidden, c.text.hidden), nn::GELU(),
+                                                                nn::Linear(c.text.hidden, c.text.hidden)));
   }
   language = register_module("language_model", LanguageModel(c.text));
 }
@@ -19,8 +19,7 @@ VlmImpl::VlmImpl(const ModelConfig& c) : cfg(c) {
 LanguageModel& VlmImpl::lm() { return language; }
 
 torch::Tensor VlmImpl::forward_hidden(const torch::Tensor& input_ids, const torch::Tensor& images,
-                                      const torch::Tensor& pad_mask, std::vector<KVCache>* caches,
-                                      int64_t start_pos) {
+                                      const torch::Tensor& pad_mask, std::vector<KVCache>* caches, int64_t start_pos) {
   auto embeds = language->embed(input_ids);  // [B, T, D]
   auto is_image = input_ids.eq(cfg.image_token_id);
   const int64_t n_slots = cfg.has_vision ? is_image.sum().item<int64_t>() : 0;

@@ -53,9 +53,10 @@ void load_weights(Vlm& model, const std::string& path) {
     }
     const TensorBytes& tb = it->second;
     if (tb.shape != p.value().sizes().vec())
-      throw DataError("'" + path + "': tensor '" + p.key() + "' has shape " +
-                      c10::str(c10::IntArrayRef(tb.shape)) + ", the model expects " + c10::str(p.value().sizes()));
-    auto src = torch::from_blob(const_cast<void*>(tb.data), tb.shape, torch::TensorOptions().dtype(torch_dtype(tb.dtype)));
+      throw DataError("'" + path + "': tensor '" + p.key() + "' has shape " + c10::str(c10::IntArrayRef(tb.shape)) +
+                      ", the model expects " + c10::str(p.value().sizes()));
+    auto src =
+        torch::from_blob(const_cast<void*>(tb.data), tb.shape, torch::TensorOptions().dtype(torch_dtype(tb.dtype)));
     p.value().copy_(src);
     seen.insert(p.key());
   }

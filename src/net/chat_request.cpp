@@ -33,14 +33,12 @@ nlohmann::json chat_request_body(const ChatRequest& req, const std::string& mode
     }
     nlohmann::json parts = nlohmann::json::array();
     if (!m.text.empty()) parts.push_back({{"type", "text"}, {"text", m.text}});
-    parts.push_back({{"type", "image_url"},
-                     {"image_url", {{"url", "data:image/jpeg;base64," + base64_encode(m.image_jpeg)}}}});
+    parts.push_back(
+        {{"type", "image_url"}, {"image_url", {{"url", "data:image/jpeg;base64," + base64_encode(m.image_jpeg)}}}});
     msgs.push_back({{"role", m.role}, {"content", parts}});
   }
-  nlohmann::json body = {{"model", model},
-                         {"messages", msgs},
-                         {"temperature", req.temperature},
-                         {"max_tokens", req.max_tokens}};
+  nlohmann::json body = {
+      {"model", model}, {"messages", msgs}, {"temperature", req.temperature}, {"max_tokens", req.max_tokens}};
   if (req.json_response) body["response_format"] = {{"type", "json_object"}};
   return body;
 }
@@ -51,8 +49,8 @@ ChatReply parse_chat_reply(const std::string& body) {
   if (!j.is_object() || !j.contains("choices") || !j["choices"].is_array() || j["choices"].empty())
     throw std::runtime_error("reply has no choices");
   const auto& c = j["choices"][0];
-  if (!c.is_object() || !c.contains("message") || !c["message"].is_object() ||
-      !c["message"].contains("content") || !c["message"]["content"].is_string())
+  if (!c.is_object() || !c.contains("message") || !c["message"].is_object() || !c["message"].contains("content") ||
+      !c["message"]["content"].is_string())
     throw std::runtime_error("reply has no message content");
   ChatReply r;
   r.content = c["message"]["content"].get<std::string>();

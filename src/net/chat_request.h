@@ -11,7 +11,7 @@
 namespace cf::net {
 
 struct ChatMessage {
-  std::string role;        // "system", "user", "assistant"
+  std::string role;  // "system", "user", "assistant"
   std::string text;
   std::string image_jpeg;  // optional JPEG bytes, sent as a data:image/jpeg;base64 URL part
 };

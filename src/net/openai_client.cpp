@@ -46,12 +46,18 @@ int on_debug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
 
 bool retryable_curl(CURLcode c) {
   switch (c) {
-    case CURLE_OPERATION_TIMEDOUT: case CURLE_COULDNT_CONNECT: case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_PARTIAL_FILE: case CURLE_RECV_ERROR: case CURLE_SEND_ERROR: case CURLE_GOT_NOTHING:
-    case CURLE_BAD_CONTENT_ENCODING: case CURLE_HTTP2: case CURLE_HTTP2_STREAM: case CURLE_SSL_CONNECT_ERROR:
-      return true;
-    default:
-      return false;
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR: return true;
+    default: return false;
   }
 }
 
@@ -69,7 +75,8 @@ struct EasyHandle {
 
 std::string redact(std::string text, const std::string& secret) {
   if (!secret.empty())
-    for (size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p)) text.replace(p, secret.size(), "***");
+    for (size_t p = text.find(secret); p != std::string::npos; p = text.find(secret, p))
+      text.replace(p, secret.size(), "***");
   std::string lower = text;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   for (size_t p = lower.find("authorization:"); p != std::string::npos; p = lower.find("authorization:", p + 1)) {
@@ -170,7 +177,8 @@ ChatResult OpenAiClient::complete_with(void* handle, const ChatRequest& req) {
     if (!retry || attempt == opt_.max_retries) break;
     const int64_t cap = opt_.backoff_max_ms;
     const int64_t base = std::min<int64_t>(cap, opt_.backoff_ms << std::min(attempt, 30));
-    int64_t delay = base / 2 + static_cast<int64_t>(std::uniform_real_distribution<double>(0, 1)(rng) * (base - base / 2));
+    int64_t delay =
+        base / 2 + static_cast<int64_t>(std::uniform_real_distribution<double>(0, 1)(rng) * (base - base / 2));
     if (t.retry_after_ms > delay) delay = std::min(t.retry_after_ms, cap);
     spdlog::debug("{}: attempt {} failed ({}); retrying in {} ms", url, attempt + 1, res.error, delay);
     ++retries_;

@@ -19,7 +19,7 @@ namespace cf::net {
 struct ClientOptions {
   std::string base_url;  // without the trailing /chat/completions
   std::string model;
-  std::string api_key;   // empty: no Authorization header
+  std::string api_key;  // empty: no Authorization header
   int concurrency = 4;
   int64_t connect_timeout_ms = 5000;
   int64_t timeout_ms = 120000;
@@ -30,8 +30,8 @@ struct ClientOptions {
 
 struct ChatResult {
   bool ok = false;
-  ChatReply reply;      // valid when ok
-  std::string error;    // why it failed after all attempts (last attempt's reason)
+  ChatReply reply;    // valid when ok
+  std::string error;  // why it failed after all attempts (last attempt's reason)
   int attempts = 0;
 };
 

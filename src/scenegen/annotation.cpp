@@ -13,7 +13,7 @@ bool is_vehicle(ObjClass c) { return c == ObjClass::Car || c == ObjClass::Truck 
 }  // namespace
 
 const std::vector<std::string>& cosmos_weathers() {
-  static const std::vector<std::string> v = {"Clear skies", "Partly cloudy", "Overcast", "Light rain",
+  static const std::vector<std::string> v = {"Clear skies", "Partly cloudy", "Overcast",  "Light rain",
                                              "Heavy rain",  "Light snow",    "Dense fog", "N/A"};
   return v;
 }
@@ -24,29 +24,44 @@ const std::vector<std::string>& cosmos_lightings() {
   return v;
 }
 const std::vector<std::string>& cosmos_metaactions() {
-  static const std::vector<std::string> v = {"In-lane nudging",     "Yield to VRUs",      "Vehicle following",
-                                             "Out-of-lane nudging", "Yield to vehicles",  "Overtake VRUs",
+  static const std::vector<std::string> v = {"In-lane nudging",      "Yield to VRUs",     "Vehicle following",
+                                             "Out-of-lane nudging",  "Yield to vehicles", "Overtake VRUs",
                                              "Vehicle cut-in ahead", "React to animals",  "Overtake vehicles"};
   return v;
 }
 const std::vector<std::string>& cosmos_fields() {
-  static const std::vector<std::string> v = {
-      "weather",       "lighting",       "road_conditions",       "traffic_light",
-      "traffic_sign",  "additional_traffic_rules", "road_type",   "junction_type",
-      "lane_type",     "additional_map_rules",     "interactive_expanded_metaaction",
-      "safety_analysis", "driving_difficulty",     "rule_violation", "interesting_scenario"};
+  static const std::vector<std::string> v = {"weather",
+                                             "lighting",
+                                             "road_conditions",
+                                             "traffic_light",
+                                             "traffic_sign",
+                                             "additional_traffic_rules",
+                                             "road_type",
+                                             "junction_type",
+                                             "lane_type",
+                                             "additional_map_rules",
+                                             "interactive_expanded_metaaction",
+                                             "safety_analysis",
+                                             "driving_difficulty",
+                                             "rule_violation",
+                                             "interesting_scenario"};
   return v;
 }
 
 std::string describe_kind(const SceneObject& o) {
-  static const std::pair<const char*, const char*> names[] = {
-      {"sedan", "car"},           {"suv", "SUV"},
-      {"van", "van"},             {"taxi", "taxi"},
-      {"box_truck", "box truck"}, {"semi_trailer", "semi-trailer truck"},
-      {"city_bus", "city bus"},   {"coach", "coach"},
-      {"tire", "loose tire"},     {"mattress", "mattress"},
-      {"cargo_box", "fallen cargo box"}, {"rock", "rock"},
-      {"tree_branch", "fallen tree branch"}};
+  static const std::pair<const char*, const char*> names[] = {{"sedan", "car"},
+                                                              {"suv", "SUV"},
+                                                              {"van", "van"},
+                                                              {"taxi", "taxi"},
+                                                              {"box_truck", "box truck"},
+                                                              {"semi_trailer", "semi-trailer truck"},
+                                                              {"city_bus", "city bus"},
+                                                              {"coach", "coach"},
+                                                              {"tire", "loose tire"},
+                                                              {"mattress", "mattress"},
+                                                              {"cargo_box", "fallen cargo box"},
+                                                              {"rock", "rock"},
+                                                              {"tree_branch", "fallen tree branch"}};
   for (const auto& [k, v] : names)
     if (o.kind == k) return v;
   return o.kind.empty() ? to_string(o.cls) : o.kind;
@@ -207,8 +222,8 @@ nlohmann::json cosmos_annotation(const SceneSpec& s, const std::set<int>& visibl
   j["safety_analysis"] = safety_analysis(s, vis, clip);
 
   // Difficulty: 1 + adverse conditions + severe conditions + heavy traffic + hazards, capped at 4.
-  bool adverse = s.night || s.weather == Weather::LightRain || s.weather == Weather::LightSnow ||
-                 rd.surface != Surface::Dry;
+  bool adverse =
+      s.night || s.weather == Weather::LightRain || s.weather == Weather::LightSnow || rd.surface != Surface::Dry;
   bool severe = s.weather == Weather::HeavyRain || s.weather == Weather::Fog || rd.surface == Surface::Snow ||
                 (s.night && !s.streetlights && s.weather != Weather::Clear && s.weather != Weather::PartlyCloudy);
   bool event_hazard = s.event == ClipEvent::PedestrianCrossing || s.event == ClipEvent::CutIn ||

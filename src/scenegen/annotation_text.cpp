@@ -36,8 +36,7 @@ std::string junction_label(const SceneSpec& s) {
     case Junction::FourWay: return std::string("Four-way intersection - crossing of two roads ") + ctl;
     case Junction::TIntersection: return std::string("T-intersection ") + ctl;
     case Junction::Curve:
-      return std::string("Curved road segment turning ") + (rd.curvature > 0 ? "right" : "left") +
-             ", no intersections";
+      return std::string("Curved road segment turning ") + (rd.curvature > 0 ? "right" : "left") + ", no intersections";
     case Junction::Roundabout: return "Roundabout - circular intersection with yield-controlled entry";
   }
   return "N/A";
@@ -47,12 +46,9 @@ std::string lane_type_label(const SceneSpec& s) {
   const RoadSpec& rd = s.road;
   static const char* num[] = {"Zero", "One", "Two", "Three", "Four"};
   std::string out;
-  if (rd.lanes_opp == 0)
-    out = std::string(num[rd.lanes_ego]) + " lanes, one way street";
-  else if (rd.lanes_ego == 1 && rd.lanes_opp == 1)
-    out = "Single lane each direction, no turn lanes";
-  else
-    out = std::string(num[rd.lanes_ego]) + " lanes each direction";
+  if (rd.lanes_opp == 0) out = std::string(num[rd.lanes_ego]) + " lanes, one way street";
+  else if (rd.lanes_ego == 1 && rd.lanes_opp == 1) out = "Single lane each direction, no turn lanes";
+  else out = std::string(num[rd.lanes_ego]) + " lanes each direction";
   if (rd.bike_lane) out += ", plus a bicycle lane on the right";
   return out;
 }
@@ -90,8 +86,9 @@ std::string road_short(const RoadSpec& rd) {
 }
 
 std::string weather_phrase(Weather w) {
-  static const char* p[] = {"in clear weather", "under partly cloudy skies", "under an overcast sky",
-                            "in light rain",    "in heavy rain",             "in light snow",
+  static const char* p[] = {"in clear weather",      "under partly cloudy skies",
+                            "under an overcast sky", "in light rain",
+                            "in heavy rain",         "in light snow",
                             "in dense fog"};
   return p[static_cast<int>(w)];
 }
@@ -106,9 +103,8 @@ std::string safety_analysis(const SceneSpec& s, const std::vector<const SceneObj
   std::string motion = rd.junction == Junction::Curve
                            ? std::string("along a curve bending ") + (rd.curvature > 0 ? "right" : "left")
                            : "straight";
-  o << "The ego vehicle " << (clip ? "drives " : "is travelling ") << motion << " in " << lane_phrase(rd)
-    << " of a " << road_short(rd) << (s.night ? " at night " : " during the day ") << weather_phrase(s.weather)
-    << ".";
+  o << "The ego vehicle " << (clip ? "drives " : "is travelling ") << motion << " in " << lane_phrase(rd) << " of a "
+    << road_short(rd) << (s.night ? " at night " : " during the day ") << weather_phrase(s.weather) << ".";
   if (rd.surface == Surface::Wet)
     o << " The road surface is wet" << (rd.puddles ? " with puddles" : "") << ", which lengthens braking distances.";
   if (rd.surface == Surface::Snow) o << " The road is covered in snow, so traction is reduced.";
@@ -123,8 +119,11 @@ std::string safety_analysis(const SceneSpec& s, const std::vector<const SceneObj
     cones += v->cls == ObjClass::Cone;
   }
   if (vehicles > 0)
-    o << " Traffic is " << (vehicles >= 6 ? "heavy" : vehicles >= 3 ? "moderate" : "light") << ", with "
-      << vehicles << (vehicles == 1 ? " other vehicle" : " other vehicles") << " in view.";
+    o << " Traffic is "
+      << (vehicles >= 6   ? "heavy"
+          : vehicles >= 3 ? "moderate"
+                          : "light")
+      << ", with " << vehicles << (vehicles == 1 ? " other vehicle" : " other vehicles") << " in view.";
   if (sidewalk_peds > 0) o << " Pedestrians are walking on the sidewalk.";
   if (cyclists > 0) o << " A cyclist rides " << (rd.bike_lane ? "in the bike lane" : "along the road edge") << ".";
   if (cones > 0) o << " Traffic cones and a barrier close part of the road for road works.";
@@ -183,12 +182,11 @@ std::string safety_analysis(const SceneSpec& s, const std::vector<const SceneObj
       for (const SceneObject* v : vis) {
         if (!v->corner_case) continue;
         if (v->cls == ObjClass::Debris)
-          o << " A " << describe_kind(*v) << " lies on the road in the " << (v->location == "ego_lane" ? "ego" : "adjacent")
-            << " lane, an obstacle that must be avoided.";
+          o << " A " << describe_kind(*v) << " lies on the road in the "
+            << (v->location == "ego_lane" ? "ego" : "adjacent") << " lane, an obstacle that must be avoided.";
         else if (v->cls == ObjClass::Animal)
           o << " A " << v->kind << " is standing on the road ahead, an unpredictable hazard.";
-        else if (v->cls == ObjClass::Pedestrian)
-          o << " A pedestrian is crossing the road outside a crosswalk.";
+        else if (v->cls == ObjClass::Pedestrian) o << " A pedestrian is crossing the road outside a crosswalk.";
       }
       break;
   }

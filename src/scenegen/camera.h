@@ -35,7 +35,7 @@ struct Camera {
     double X = x + 0.5 * curvature * zr * zr - ego_x;
     return {cx + f * X / zr, hy + f * (cam_h - y) / zr};
   }
-  double ppm(double zr) const { return f / zr; }  // pixels per metre at depth zr
+  double ppm(double zr) const { return f / zr; }                       // pixels per metre at depth zr
   double near_z() const { return f * cam_h / std::max(1.0, H - hy); }  // ground at the bottom row
   double row_of(double zr) const { return hy + f * cam_h / zr; }
   double scale() const { return W / 1280.0; }  // for pixel-sized effects

@@ -18,8 +18,7 @@ double round_to(double v, double q) { return std::round(v / q) / std::round(1.0 
 
 cv::VideoWriter open_clip_writer(const std::string& stem, double fps, cv::Size size, std::string* ext) {
   cv::VideoWriter w;
-  if (w.open(stem + ".mp4", cv::CAP_FFMPEG, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps, size) &&
-      w.isOpened()) {
+  if (w.open(stem + ".mp4", cv::CAP_FFMPEG, cv::VideoWriter::fourcc('m', 'p', '4', 'v'), fps, size) && w.isOpened()) {
     *ext = ".mp4";
     return w;
   }

@@ -71,8 +71,14 @@ SceneSpec make_clip_spec(const SpecOptions& opt, uint64_t item_seed, int index) 
   EnvConstraints c;
   bool curve_ok = r.chance(0.35);
   switch (s.event) {
-    case ClipEvent::PedestrianCrossing: c.junction = int(Junction::Straight); c.urban = true; break;
-    case ClipEvent::RedLight: c.junction = int(Junction::FourWay); c.control = int(Control::Lights); break;
+    case ClipEvent::PedestrianCrossing:
+      c.junction = int(Junction::Straight);
+      c.urban = true;
+      break;
+    case ClipEvent::RedLight:
+      c.junction = int(Junction::FourWay);
+      c.control = int(Control::Lights);
+      break;
     case ClipEvent::CutIn: c.min_lanes_ego = 2; [[fallthrough]];
     case ClipEvent::Animal: c.prefer_country = s.event == ClipEvent::Animal; [[fallthrough]];
     default: c.junction = int(curve_ok ? Junction::Curve : Junction::Straight); break;
@@ -106,17 +112,20 @@ SceneSpec make_clip_spec(const SpecOptions& opt, uint64_t item_seed, int index) 
   auto in_lane = [&](const SceneObject& o, int lane) {
     return lane >= 0 && std::abs(o.x - rd.lane_center(lane)) < rd.lane_w * 0.5;
   };
-  s.objects.erase(std::remove_if(s.objects.begin(), s.objects.end(), [&](const SceneObject& o) {
-                    if (o.cls == ObjClass::Cone || o.cls == ObjClass::Barrier) return o.location != "road_end";
-                    if (o.location == "crosswalk" && s.event != ClipEvent::RedLight) return true;
-                    if (!is_vehicle(o) && o.cls != ObjClass::Cyclist) return false;
-                    if (o.location == "cross_road" || o.location == "oncoming_lane") return false;
-                    return in_lane(o, rd.ego_lane) || (in_lane(o, adj) && o.z < 60) || o.cls == ObjClass::Cyclist;
-                  }),
-                  s.objects.end());
   s.objects.erase(std::remove_if(s.objects.begin(), s.objects.end(),
-                                 [](const SceneObject& o) { return o.kind == "road_work"; }),
+                                 [&](const SceneObject& o) {
+                                   if (o.cls == ObjClass::Cone || o.cls == ObjClass::Barrier)
+                                     return o.location != "road_end";
+                                   if (o.location == "crosswalk" && s.event != ClipEvent::RedLight) return true;
+                                   if (!is_vehicle(o) && o.cls != ObjClass::Cyclist) return false;
+                                   if (o.location == "cross_road" || o.location == "oncoming_lane") return false;
+                                   return in_lane(o, rd.ego_lane) || (in_lane(o, adj) && o.z < 60) ||
+                                          o.cls == ObjClass::Cyclist;
+                                 }),
                   s.objects.end());
+  s.objects.erase(
+      std::remove_if(s.objects.begin(), s.objects.end(), [](const SceneObject& o) { return o.kind == "road_work"; }),
+      s.objects.end());
   for (SceneObject& o : s.objects)
     if (o.cls == ObjClass::TrafficLight)
       o.state = (s.event == ClipEvent::RedLight || s.event == ClipEvent::PedestrianCrossing) ? "red" : "green";

@@ -7,21 +7,17 @@
 namespace cf::scenegen {
 
 namespace {
-const NamedColor kVehicleColors[] = {
-    {"white", {235, 235, 235}}, {"black", {28, 26, 25}},      {"silver", {185, 185, 180}},
-    {"grey", {110, 110, 110}},  {"red", {40, 40, 190}},       {"blue", {170, 80, 30}},
-    {"dark_blue", {90, 40, 20}}, {"green", {60, 120, 40}},    {"yellow", {30, 200, 230}},
-    {"orange", {20, 120, 240}}, {"brown", {40, 70, 110}}};
-const NamedColor kClothing[] = {
-    {"red", {50, 50, 200}},    {"blue", {160, 90, 40}},  {"black", {30, 30, 30}},
-    {"white", {230, 230, 230}}, {"green", {70, 140, 60}}, {"yellow", {40, 210, 230}},
-    {"grey", {120, 120, 120}},  {"pink", {170, 120, 230}}, {"brown", {50, 80, 120}},
-    {"orange", {30, 140, 250}}};
+const NamedColor kVehicleColors[] = {{"white", {235, 235, 235}},  {"black", {28, 26, 25}},  {"silver", {185, 185, 180}},
+                                     {"grey", {110, 110, 110}},   {"red", {40, 40, 190}},   {"blue", {170, 80, 30}},
+                                     {"dark_blue", {90, 40, 20}}, {"green", {60, 120, 40}}, {"yellow", {30, 200, 230}},
+                                     {"orange", {20, 120, 240}},  {"brown", {40, 70, 110}}};
+const NamedColor kClothing[] = {{"red", {50, 50, 200}},     {"blue", {160, 90, 40}},   {"black", {30, 30, 30}},
+                                {"white", {230, 230, 230}}, {"green", {70, 140, 60}},  {"yellow", {40, 210, 230}},
+                                {"grey", {120, 120, 120}},  {"pink", {170, 120, 230}}, {"brown", {50, 80, 120}},
+                                {"orange", {30, 140, 250}}};
 }  // namespace
 
-const NamedColor& random_vehicle_color(Rng& r) {
-  return kVehicleColors[r.range(0, 10)];
-}
+const NamedColor& random_vehicle_color(Rng& r) { return kVehicleColors[r.range(0, 10)]; }
 const NamedColor& random_clothing_color(Rng& r) { return kClothing[r.range(0, 9)]; }
 
 SceneObject make_vehicle(Rng& r, ObjClass cls, double x, double z, bool facing_ego) {
@@ -81,8 +77,8 @@ SceneObject make_animal(Rng& r, double x, double z) {
   int k = r.weighted({3, 2, 1.5, 1});
   static const char* kinds[] = {"dog", "deer", "cow", "horse"};
   const double len[] = {0.9, 1.6, 2.3, 2.2}, h[] = {0.6, 1.4, 1.5, 1.6};
-  static const NamedColor colors[] = {{"brown", {40, 75, 120}}, {"tan", {80, 130, 170}},
-                                      {"black", {30, 30, 30}},  {"white", {225, 225, 225}}};
+  static const NamedColor colors[] = {
+      {"brown", {40, 75, 120}}, {"tan", {80, 130, 170}}, {"black", {30, 30, 30}}, {"white", {225, 225, 225}}};
   o.kind = kinds[k];
   o.w = len[k];
   o.h = h[k] * r.uniform(0.9, 1.1);
@@ -103,10 +99,11 @@ SceneObject make_debris(Rng& r, double x, double z) {
   o.corner_case = true;
   int k = r.weighted({2, 1.5, 2, 1.5, 1});
   static const char* kinds[] = {"tire", "mattress", "cargo_box", "rock", "tree_branch"};
-  const double w[] = {0.7, 1.9, 0.9, 0.6, 2.0}, h[] = {0.7, 0.25, 0.7, 0.45, 0.35},
-               l[] = {0.25, 1.4, 0.9, 0.5, 0.4};
-  static const NamedColor colors[] = {{"black", {25, 25, 25}},     {"white", {215, 220, 225}},
-                                      {"brown", {60, 110, 160}},   {"grey", {120, 125, 125}},
+  const double w[] = {0.7, 1.9, 0.9, 0.6, 2.0}, h[] = {0.7, 0.25, 0.7, 0.45, 0.35}, l[] = {0.25, 1.4, 0.9, 0.5, 0.4};
+  static const NamedColor colors[] = {{"black", {25, 25, 25}},
+                                      {"white", {215, 220, 225}},
+                                      {"brown", {60, 110, 160}},
+                                      {"grey", {120, 125, 125}},
                                       {"brown", {30, 60, 90}}};
   o.kind = kinds[k];
   double sc = r.uniform(0.85, 1.15);
@@ -157,8 +154,7 @@ void make_props(SceneSpec& s, Rng& r, double z_max) {
     }
     if (s.streetlights && (side > 0 || rd.lanes_ego + rd.lanes_opp >= 4))
       for (double z = r.uniform(3, 20); z < z_max; z += r.uniform(25, 35))
-        if (!in_gap(z - 1, z + 1))
-          s.props.push_back({PropKind::StreetLight, edge + side * 0.6, z, 0, 8, {60, 60, 60}});
+        if (!in_gap(z - 1, z + 1)) s.props.push_back({PropKind::StreetLight, edge + side * 0.6, z, 0, 8, {60, 60, 60}});
   }
   if (rd.junction == Junction::TIntersection || rd.junction == Junction::Roundabout) {
     double z0 = rd.junction == Junction::Roundabout ? rd.junction_z + rd.junction_w * 2 + rd.roundabout_r * 2

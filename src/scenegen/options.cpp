@@ -8,9 +8,7 @@
 namespace cf::scenegen {
 
 void SceneGenOptions::validate() const {
-  auto fail = [](const std::string& key, const std::string& why) {
-    throw ConfigError("scenegen." + key + ": " + why);
-  };
+  auto fail = [](const std::string& key, const std::string& why) { throw ConfigError("scenegen." + key + ": " + why); };
   if (images < 0) fail("images", "must be >= 0");
   if (clips < 0) fail("clips", "must be >= 0");
   if (width < 160 || width > 3840 || width % 2) fail("width", "must be even and in [160, 3840]");

@@ -22,7 +22,7 @@ struct SceneGenOptions {
   double corner_case_rate = 0.3;
   std::vector<std::string> weather;  // allowed weathers; empty = all
   double night_rate = 0.25;
-  int threads = 1;                   // worker threads of this rank (output does not depend on it)
+  int threads = 1;  // worker threads of this rank (output does not depend on it)
 
   // Throws cf::ConfigError naming the key.
   void validate() const;

@@ -31,8 +31,7 @@ cv::Scalar Atmosphere::apply(const cv::Scalar& c, double z, bool emissive) const
   return out;
 }
 
-Painter::Painter(cv::Mat& image, cv::Mat& mask, const Atmosphere& atm)
-    : img_(image), mask_(mask), atm_(atm) {}
+Painter::Painter(cv::Mat& image, cv::Mat& mask, const Atmosphere& atm) : img_(image), mask_(mask), atm_(atm) {}
 
 void Painter::touch(const cv::Rect& r) {
   if (!tracking_) return;
@@ -69,14 +68,11 @@ void Painter::rect(double x0, double y0, double x1, double y1, const cv::Scalar&
 
 void Painter::ellipse(cv::Point2d center, cv::Size2d axes, double angle, const cv::Scalar& c) {
   double r = std::max(axes.width, axes.height);
-  if (center.x + r < 0 || center.y + r < 0 || center.x - r >= img_.cols || center.y - r >= img_.rows)
-    return;
+  if (center.x + r < 0 || center.y + r < 0 || center.x - r >= img_.cols || center.y - r >= img_.rows) return;
   if (r > 4 * (img_.cols + img_.rows)) return;
   cv::Size ax(std::max(0, int(std::lround(axes.width * kOne))), std::max(0, int(std::lround(axes.height * kOne))));
-  cv::ellipse(img_, fixed(center), ax, angle, 0, 360, atm_.apply(c, depth_, emissive_), cv::FILLED,
-              cv::LINE_8, kShift);
-  if (mask_on_)
-    cv::ellipse(mask_, fixed(center), ax, angle, 0, 360, cv::Scalar(id_), cv::FILLED, cv::LINE_8, kShift);
+  cv::ellipse(img_, fixed(center), ax, angle, 0, 360, atm_.apply(c, depth_, emissive_), cv::FILLED, cv::LINE_8, kShift);
+  if (mask_on_) cv::ellipse(mask_, fixed(center), ax, angle, 0, 360, cv::Scalar(id_), cv::FILLED, cv::LINE_8, kShift);
   touch(cv::Rect(int(center.x - r) - 1, int(center.y - r) - 1, int(2 * r) + 3, int(2 * r) + 3));
 }
 
@@ -96,8 +92,7 @@ void Painter::text(const std::string& s, cv::Point2d center, double height, cons
   int base = 0;
   cv::Size sz = cv::getTextSize(s, cv::FONT_HERSHEY_SIMPLEX, scale, thick, &base);
   cv::Point org(int(center.x - sz.width / 2.0), int(center.y + sz.height / 2.0));
-  cv::putText(img_, s, org, cv::FONT_HERSHEY_SIMPLEX, scale, atm_.apply(c, depth_, emissive_), thick,
-              cv::LINE_8);
+  cv::putText(img_, s, org, cv::FONT_HERSHEY_SIMPLEX, scale, atm_.apply(c, depth_, emissive_), thick, cv::LINE_8);
   if (mask_on_) cv::putText(mask_, s, org, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(id_), thick, cv::LINE_8);
 }
 
@@ -137,8 +132,7 @@ void Painter::blend_poly(const std::vector<cv::Point2d>& pts, const cv::Scalar& 
   });
 }
 
-void Painter::glow(cv::Point2d center, double radius, const cv::Scalar& c, double strength,
-                   cv::Point2d reflection) {
+void Painter::glow(cv::Point2d center, double radius, const cv::Scalar& c, double strength, cv::Point2d reflection) {
   if (center.x < -radius * 3 || center.y < -radius * 3 || center.x > img_.cols + radius * 3 ||
       center.y > img_.rows + radius * 3)
     return;

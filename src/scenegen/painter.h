@@ -24,7 +24,7 @@ struct Light {
   cv::Point2d center;
   double radius;  // px
   cv::Scalar color;
-  double strength;  // 0..1
+  double strength;         // 0..1
   cv::Point2d reflection;  // on a wet road; (-1, -1) = none
 };
 
@@ -34,7 +34,7 @@ class Painter {
 
   void set_depth(double z) { depth_ = z; }
   void set_emissive(bool e) { emissive_ = e; }
-  void set_id(int id) { id_ = id; }           // mask value of following primitives (0 = occluder)
+  void set_id(int id) { id_ = id; }                    // mask value of following primitives (0 = occluder)
   void set_mask(bool enabled) { mask_on_ = enabled; }  // background passes skip the mask
 
   void poly(const std::vector<cv::Point2d>& pts, const cv::Scalar& c);
@@ -46,8 +46,7 @@ class Painter {
   void text(const std::string& s, cv::Point2d center, double height, const cv::Scalar& c);
   void shade(const std::vector<cv::Point2d>& pts, double factor);  // darken image only (shadows)
   void blend_poly(const std::vector<cv::Point2d>& pts, const cv::Scalar& c, double alpha);  // image only
-  void glow(cv::Point2d center, double radius, const cv::Scalar& c, double strength,
-            cv::Point2d reflection = {-1, -1});
+  void glow(cv::Point2d center, double radius, const cv::Scalar& c, double strength, cv::Point2d reflection = {-1, -1});
 
   // Object bookkeeping: pixels of `id` drawn between begin and end (before later occluders).
   void begin_object(int id);

@@ -78,9 +78,8 @@ void populate(SceneSpec& s, Rng& r, double cc_rate, bool allow_hazards) {
   RoadSpec& rd = s.road;
   Occupancy occ;
   const bool cross = rd.junction == Junction::FourWay || rd.junction == Junction::TIntersection;
-  const double z_end = (rd.junction == Junction::TIntersection || rd.junction == Junction::Roundabout)
-                           ? rd.junction_z - 1.5
-                           : 140.0;
+  const double z_end =
+      (rd.junction == Junction::TIntersection || rd.junction == Junction::Roundabout) ? rd.junction_z - 1.5 : 140.0;
   auto lane_x = [&](int lane) { return lane >= 0 ? rd.lane_center(lane) : rd.opp_center(-lane - 1); };
 
   // Vehicles.
@@ -102,8 +101,7 @@ void populate(SceneSpec& s, Rng& r, double cc_rate, bool allow_hazards) {
   if (cross && r.chance(0.6)) {
     for (int i = r.range(1, 2); i > 0; --i) {
       double z = rd.junction_z + rd.lane_w * (i == 1 ? 0.5 : 1.5);
-      SceneObject o = make_vehicle(r, r.chance(0.85) ? ObjClass::Car : ObjClass::Truck,
-                                   r.uniform(-22, 22), z, false);
+      SceneObject o = make_vehicle(r, r.chance(0.85) ? ObjClass::Car : ObjClass::Truck, r.uniform(-22, 22), z, false);
       o.side_view = true;
       o.facing_ego = i == 1;  // heading left on the near half, right on the far half
       o.location = "cross_road";
@@ -130,8 +128,8 @@ void populate(SceneSpec& s, Rng& r, double cc_rate, bool allow_hazards) {
     }
     if (rd.crosswalk && r.chance(0.45)) {
       for (int i = r.range(1, 3); i > 0; --i) {
-        SceneObject p = make_pedestrian(r, r.uniform(rd.left_edge(), rd.right_edge()),
-                                        rd.crosswalk_z + r.uniform(0.8, 2.2));
+        SceneObject p =
+            make_pedestrian(r, r.uniform(rd.left_edge(), rd.right_edge()), rd.crosswalk_z + r.uniform(0.8, 2.2));
         p.side_view = true;
         p.location = "crosswalk";
         add(s, p);
@@ -243,8 +241,7 @@ void populate(SceneSpec& s, Rng& r, double cc_rate, bool allow_hazards) {
   if (!allow_hazards || !r.chance(cc_rate)) return;
   for (int i = r.chance(0.25) ? 2 : 1; i > 0; --i) {
     int kind = r.weighted({3, 2, 1});
-    int lane = r.chance(0.6) ? rd.ego_lane
-                             : (rd.lanes_opp > 0 && r.chance(0.5) ? -1 : r.range(0, rd.lanes_ego - 1));
+    int lane = r.chance(0.6) ? rd.ego_lane : (rd.lanes_opp > 0 && r.chance(0.5) ? -1 : r.range(0, rd.lanes_ego - 1));
     double z = r.uniform(10, std::min(60.0, z_end - 1));
     if (!occ.free(lane, z - 3, z + 3)) continue;
     occ.take(lane, z - 3, z + 3);

@@ -135,8 +135,7 @@ void draw_barrier(const SceneObject& o, double x, double z, const SceneSpec& s, 
 
 }  // namespace
 
-void draw_road_furniture(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam,
-                         Painter& p) {
+void draw_road_furniture(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam, Painter& p) {
   double z = cam.rel(pos.y);
   switch (o.cls) {
     case ObjClass::TrafficLight: draw_light(o, pos.x, z, s, cam, p); break;

@@ -26,10 +26,8 @@ void draw_markings(const SceneSpec& s, const Camera& cam, Painter& p);
 void draw_buildings(const SceneSpec& s, const Camera& cam, Painter& p);
 void draw_prop(const Prop& prop, const SceneSpec& s, const Camera& cam, Painter& p);
 // render_objects.cpp (+ render_vehicles.cpp, render_furniture.cpp): one instance at `pos` = (x, z).
-void draw_object(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam,
-                 Painter& p, double t);
-void draw_vehicle(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam,
-                  Painter& p, double t);
+void draw_object(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam, Painter& p, double t);
+void draw_vehicle(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam, Painter& p, double t);
 void draw_road_furniture(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam,
                          Painter& p);  // lights, signs, cones, barriers
 // render_weather.cpp: rain, snow, glow of lights, sensor noise.

@@ -54,7 +54,7 @@ void solid(Ctx& c, double x, double w, const cv::Scalar& col) {
 
 void dashed(Ctx& c, double x, double w, const cv::Scalar& col, double dash = 3.0, double period = 9.0) {
   double s = c.cam.s;
-  for (long k = long(std::floor((s + c.zn - dash) / period)); ; ++k) {
+  for (long k = long(std::floor((s + c.zn - dash) / period));; ++k) {
     double z0 = k * period - s, z1 = z0 + dash;
     if (z0 > std::min(c.zmax, 150.0)) break;
     if (z1 < c.zn || in_gap(c, z0, z1)) continue;
@@ -66,8 +66,7 @@ void across(Ctx& c, double x0, double x1, double z0, double z1, const cv::Scalar
   if (z1 < c.zn || z0 > c.zmax) return;
   z0 = std::max(z0, c.zn);
   c.p.set_depth(z0);
-  c.p.quad(c.cam.project(x0, 0, z0), c.cam.project(x1, 0, z0), c.cam.project(x1, 0, z1),
-           c.cam.project(x0, 0, z1), col);
+  c.p.quad(c.cam.project(x0, 0, z0), c.cam.project(x1, 0, z0), c.cam.project(x1, 0, z1), c.cam.project(x0, 0, z1), col);
 }
 
 }  // namespace
@@ -77,8 +76,14 @@ void draw_markings(const SceneSpec& s, const Camera& cam, Painter& p) {
   p.set_mask(false);
   double fade = rd.surface == Surface::Snow ? 0.8 : 0.0;
   cv::Scalar surf = rd.surface == Surface::Snow ? cv::Scalar(205, 206, 208) : rd.asphalt;
-  Ctx c{s, cam, p, std::max(0.8, cam.near_z() * 0.9), 250, {},
-        mix(cv::Scalar(225, 228, 230), surf, fade), mix(cv::Scalar(40, 185, 225), surf, fade)};
+  Ctx c{s,
+        cam,
+        p,
+        std::max(0.8, cam.near_z() * 0.9),
+        250,
+        {},
+        mix(cv::Scalar(225, 228, 230), surf, fade),
+        mix(cv::Scalar(40, 185, 225), surf, fade)};
   const double jz = cam.rel(rd.junction_z), jw = rd.junction_w;
   const double cz = cam.rel(rd.crosswalk_z);
   if (rd.junction == Junction::TIntersection || rd.junction == Junction::Roundabout) c.zmax = jz;

@@ -126,15 +126,13 @@ void draw_debris(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, cons
   } else {  // tree branch
     p.line(P(-hw, 0.1, z), P(hw, 0.25, z), std::max(1.0, 0.12 * k), o.color);
     p.line(P(0, 0.18, z), P(0.4 * hw, o.h, z), std::max(1.0, 0.06 * k), o.color);
-    for (double u : {-0.6, 0.1, 0.6})
-      p.ellipse(P(u * hw, 0.3, z), {0.25 * k, 0.12 * k}, 0, {40, 110, 50});
+    for (double u : {-0.6, 0.1, 0.6}) p.ellipse(P(u * hw, 0.3, z), {0.25 * k, 0.12 * k}, 0, {40, 110, 50});
   }
 }
 
 }  // namespace
 
-void draw_object(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam, Painter& p,
-                 double t) {
+void draw_object(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam, Painter& p, double t) {
   double z = cam.rel(pos.y);
   if (z < 1.2 || z > 250) return;
   p.set_depth(z);

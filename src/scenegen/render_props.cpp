@@ -20,8 +20,8 @@ void draw_buildings(const SceneSpec& s, const Camera& cam, Painter& p) {
     if (z1 < zmin || z0 > 300) continue;
     z0 = std::max(z0, zmin);
     p.set_depth(0.5 * (z0 + z1));
-    p.quad(cam.project(b->x, 0, z0), cam.project(b->x, 0, z1), cam.project(b->x, b->h, z1),
-           cam.project(b->x, b->h, z0), b->color);
+    p.quad(cam.project(b->x, 0, z0), cam.project(b->x, 0, z1), cam.project(b->x, b->h, z1), cam.project(b->x, b->h, z0),
+           b->color);
     // Windows: a grid on the facade, lit at random at night.
     uint64_t h = static_cast<uint64_t>(b->z * 1000) ^ s.seed;
     for (double zw = b->z + 1.0; zw + 2.2 < b->z + b->len; zw += 4.0) {
@@ -66,8 +66,8 @@ void draw_prop(const Prop& prop, const SceneSpec& s, const Camera& cam, Painter&
     p.ellipse(arm + cv::Point2d(0, 0.05 * k), {std::max(1.0, 0.35 * k), std::max(1.0, 0.1 * k)}, 0, lamp);
     p.set_emissive(false);
     if (s.night) {
-      cv::Point2d refl = s.road.surface == Surface::Wet ? cam.project(prop.x + toward * 1.8, -prop.h * 0.6, z)
-                                                        : cv::Point2d(-1, -1);
+      cv::Point2d refl =
+          s.road.surface == Surface::Wet ? cam.project(prop.x + toward * 1.8, -prop.h * 0.6, z) : cv::Point2d(-1, -1);
       double lim = 60 * cam.scale();
       p.glow(arm, std::min(lim, std::max(4.0, 0.8 * k)), {120, 200, 255}, 0.8, refl);
     }

@@ -35,8 +35,7 @@ cv::Scalar road_at(const SceneSpec& s, const GroundColors& g, double z) {
   return mix(g.road, sky_colors(s).horizon, sheen);
 }
 
-void ground_quad(const Camera& cam, Painter& p, double x0, double x1, double z0, double z1,
-                 const cv::Scalar& c) {
+void ground_quad(const Camera& cam, Painter& p, double x0, double x1, double z0, double z1, const cv::Scalar& c) {
   p.quad(cam.project(x0, 0, z0), cam.project(x1, 0, z0), cam.project(x1, 0, z1), cam.project(x0, 0, z1), c);
 }
 

@@ -37,9 +37,8 @@ RenderedFrame render_frame(const SceneSpec& spec, double t, int frame) {
   }
   for (const Prop& pr : spec.props)
     if (pr.kind != PropKind::Building) items.push_back({cam.rel(pr.z), order++, nullptr, &pr, {pr.x, pr.z}});
-  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-    return a.z != b.z ? a.z > b.z : a.order < b.order;
-  });
+  std::sort(items.begin(), items.end(),
+            [](const Item& a, const Item& b) { return a.z != b.z ? a.z > b.z : a.order < b.order; });
 
   std::map<int, int64_t> drawn;
   std::map<int, cv::Point2d> where;

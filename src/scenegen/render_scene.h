@@ -11,18 +11,18 @@
 namespace cf::scenegen {
 
 struct VisibleObject {
-  int id = 0;            // == SceneObject::id and the mask value
-  cv::Rect box;          // bounding box of the visible mask pixels
-  int64_t area = 0;      // visible pixels
-  double occlusion = 0;  // 1 - visible / drawn (drawn = pixels before nearer things covered it)
+  int id = 0;              // == SceneObject::id and the mask value
+  cv::Rect box;            // bounding box of the visible mask pixels
+  int64_t area = 0;        // visible pixels
+  double occlusion = 0;    // 1 - visible / drawn (drawn = pixels before nearer things covered it)
   bool truncated = false;  // touches the image border
-  double depth = 0;      // metres ahead of the camera
-  double lateral = 0;    // metres right of the camera
+  double depth = 0;        // metres ahead of the camera
+  double lateral = 0;      // metres right of the camera
 };
 
 struct RenderedFrame {
-  cv::Mat image;  // CV_8UC3
-  cv::Mat mask;   // CV_16UC1, 0 = background
+  cv::Mat image;                       // CV_8UC3
+  cv::Mat mask;                        // CV_16UC1, 0 = background
   std::vector<VisibleObject> objects;  // ordered by id; objects without visible pixels dropped
 };
 

@@ -40,8 +40,14 @@ Atmosphere make_atmosphere(const SceneSpec& s) {
     switch (s.weather) {
       case Weather::Clear: a.tint = {0.95, 1.0, 1.05}; break;
       case Weather::Overcast:
-      case Weather::LightRain: a.ambient = 0.9; a.tint = {1.03, 1.0, 0.97}; break;
-      case Weather::HeavyRain: a.ambient = 0.78; a.tint = {1.04, 1.0, 0.96}; break;
+      case Weather::LightRain:
+        a.ambient = 0.9;
+        a.tint = {1.03, 1.0, 0.97};
+        break;
+      case Weather::HeavyRain:
+        a.ambient = 0.78;
+        a.tint = {1.04, 1.0, 0.96};
+        break;
       default: break;
     }
     if (s.low_contrast) a.contrast = 0.75;
@@ -75,9 +81,9 @@ void draw_sky(const SceneSpec& s, const Camera& cam, Painter& p) {
     p.glow(moon, 25 * sc, {200, 210, 220}, 0.3);
     p.set_emissive(false);
   }
-  int clouds = s.weather == Weather::PartlyCloudy ? r.range(5, 9)
+  int clouds = s.weather == Weather::PartlyCloudy                                    ? r.range(5, 9)
                : (s.weather == Weather::Overcast || s.weather == Weather::LightRain) ? r.range(3, 6)
-                                                                                        : 0;
+                                                                                     : 0;
   cv::Scalar light = s.night ? cv::Scalar(70, 70, 72) : cv::Scalar(245, 245, 245);
   cv::Scalar dark = s.night ? cv::Scalar(50, 50, 52) : mix(c.top, cv::Scalar(150, 150, 150), 0.6);
   for (int i = 0; i < clouds; ++i) {

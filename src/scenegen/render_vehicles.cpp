@@ -8,8 +8,7 @@ namespace cf::scenegen {
 
 namespace {
 
-const cv::Scalar kGlass(70, 60, 52), kTire(22, 22, 24), kRed(40, 40, 210), kHead(215, 235, 245),
-    kAmber(0, 170, 255);
+const cv::Scalar kGlass(70, 60, 52), kTire(22, 22, 24), kRed(40, 40, 210), kHead(215, 235, 245), kAmber(0, 170, 255);
 
 struct Face {  // a vertical plane at depth z, in metres relative to the base centre
   const Camera& cam;
@@ -26,8 +25,8 @@ struct Face {  // a vertical plane at depth z, in metres relative to the base ce
   }
 };
 
-void lamp(Face& f, const SceneSpec& s, double x0, double y0, double x1, double y1, const cv::Scalar& c,
-          bool on, double glow_strength) {
+void lamp(Face& f, const SceneSpec& s, double x0, double y0, double x1, double y1, const cv::Scalar& c, bool on,
+          double glow_strength) {
   f.p.set_emissive(on);
   f.rect(x0, y0, x1, y1, on ? c : c * 0.75);
   f.p.set_emissive(false);
@@ -60,8 +59,7 @@ void side_profile(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, Fac
 
 }  // namespace
 
-void draw_vehicle(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam,
-                  Painter& p, double t) {
+void draw_vehicle(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, const Camera& cam, Painter& p, double t) {
   double z = cam.rel(pos.y);
   if (z < 1.5 || z > 250) return;
   p.set_depth(z);
@@ -70,15 +68,17 @@ void draw_vehicle(const SceneObject& o, cv::Point2d pos, const SceneSpec& s, con
   if (o.side_view) {
     if (!s.night) {
       double hl = std::max(o.w, o.len) / 2;
-      p.shade({cam.project(x - hl, 0, z - 0.3), cam.project(x + hl, 0, z - 0.3),
-               cam.project(x + hl, 0, z + 1.8), cam.project(x - hl, 0, z + 1.8)}, 0.6);
+      p.shade({cam.project(x - hl, 0, z - 0.3), cam.project(x + hl, 0, z - 0.3), cam.project(x + hl, 0, z + 1.8),
+               cam.project(x - hl, 0, z + 1.8)},
+              0.6);
     }
     side_profile(o, pos, s, f);
     return;
   }
   if (!s.night)
     p.shade({cam.project(x - hw * 1.1, 0, z - 0.3), cam.project(x + hw * 1.1, 0, z - 0.3),
-             cam.project(x + hw * 1.1, 0, z + o.len), cam.project(x - hw * 1.1, 0, z + o.len)}, 0.55);
+             cam.project(x + hw * 1.1, 0, z + o.len), cam.project(x - hw * 1.1, 0, z + o.len)},
+            0.55);
   // Side face towards the camera.
   double sx = f.base.x > cam.cx + hw * k ? x - hw : (f.base.x < cam.cx - hw * k ? x + hw : 0);
   if (sx != 0) {

@@ -31,8 +31,8 @@ void add_glow(cv::Mat& img, const std::vector<Light>& lights) {
     cv::circle(glow, c, r, l.color * l.strength, cv::FILLED, cv::LINE_AA);
     if (l.reflection.x >= 0) {
       cv::Point rc(int(l.reflection.x / ds), int(l.reflection.y / ds));
-      cv::ellipse(glow, rc, {std::max(1, r / 2), std::max(1, int(r * 2.5))}, 0, 0, 360,
-                  l.color * (0.45 * l.strength), cv::FILLED, cv::LINE_AA);
+      cv::ellipse(glow, rc, {std::max(1, r / 2), std::max(1, int(r * 2.5))}, 0, 0, 360, l.color * (0.45 * l.strength),
+                  cv::FILLED, cv::LINE_AA);
     }
   }
   cv::GaussianBlur(glow, glow, cv::Size(0, 0), 2.0);
@@ -58,8 +58,7 @@ void apply_weather(cv::Mat& img, const SceneSpec& s, const Camera& cam, const Pa
     for (int i = 0; i < n; ++i) {
       double x = r.uniform(0, img.cols), y = r.uniform(0, img.rows);
       double len = r.uniform(10, heavy ? 45 : 28) * sc;
-      cv::line(layer, cv::Point(int(x), int(y)), cv::Point(int(x + slant * len), int(y + len)), c, 1,
-               cv::LINE_AA);
+      cv::line(layer, cv::Point(int(x), int(y)), cv::Point(int(x + slant * len), int(y + len)), c, 1, cv::LINE_AA);
     }
     cv::addWeighted(img, 0.72, layer, 0.28, 0, img);
     if (heavy) cv::GaussianBlur(img, img, cv::Size(3, 3), 0.8);
@@ -70,8 +69,7 @@ void apply_weather(cv::Mat& img, const SceneSpec& s, const Camera& cam, const Pa
     for (int i = 0; i < n; ++i) {
       cv::Point2d q(r.uniform(0, img.cols), r.uniform(0, img.rows));
       double rad = r.uniform(0.7, 2.6) * sc;
-      cv::circle(img, cv::Point(int(q.x * 8), int(q.y * 8)), std::max(1, int(rad * 8)), c, cv::FILLED,
-                 cv::LINE_AA, 3);
+      cv::circle(img, cv::Point(int(q.x * 8), int(q.y * 8)), std::max(1, int(rad * 8)), c, cv::FILLED, cv::LINE_AA, 3);
     }
   }
   if (s.weather == Weather::Fog) cv::GaussianBlur(img, img, cv::Size(5, 5), 1.2 * sc);
@@ -90,10 +88,8 @@ void apply_weather(cv::Mat& img, const SceneSpec& s, const Camera& cam, const Pa
   noise = noise(cv::Rect(0, 0, img.cols, img.rows));
   cv::Mat acc;
   img.convertTo(acc, CV_16SC3);
-  if (s.night)
-    cv::scaleAdd(noise, 1.8, acc, acc);
-  else
-    acc += noise;
+  if (s.night) cv::scaleAdd(noise, 1.8, acc, acc);
+  else acc += noise;
   acc.convertTo(img, CV_8UC3);
 }
 

@@ -49,7 +49,9 @@ class Rng {
   }
   bool chance(double p) { return uniform() < p; }
   template <class T>
-  const T& pick(const std::vector<T>& v) { return v[static_cast<size_t>(range(0, int(v.size()) - 1))]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[static_cast<size_t>(range(0, int(v.size()) - 1))];
+  }
   // Index drawn with the given relative weights.
   int weighted(std::initializer_list<double> w) {
     double total = 0;

@@ -48,14 +48,12 @@ const char* to_string(Control c) {
   return "?";
 }
 const char* to_string(ObjClass c) {
-  static const char* names[] = {"car",          "truck",        "bus",  "pedestrian",
-                                "cyclist",      "traffic_light", "traffic_sign", "cone",
-                                "barrier",      "animal",       "debris"};
+  static const char* names[] = {"car",          "truck", "bus",     "pedestrian", "cyclist", "traffic_light",
+                                "traffic_sign", "cone",  "barrier", "animal",     "debris"};
   return names[static_cast<int>(c)];
 }
 const char* to_string(ClipEvent e) {
-  static const char* names[] = {"none",      "pedestrian_crossing", "cut_in", "red_light",
-                                "following", "animal",              "debris"};
+  static const char* names[] = {"none", "pedestrian_crossing", "cut_in", "red_light", "following", "animal", "debris"};
   return names[static_cast<int>(e)];
 }
 const std::vector<std::string>& all_weather_names() {
@@ -73,10 +71,10 @@ bool parse_weather(const std::string& s, Weather* out) {
   return false;
 }
 const std::vector<ObjClass>& all_classes() {
-  static const std::vector<ObjClass> v = {
-      ObjClass::Car,          ObjClass::Truck,       ObjClass::Bus,  ObjClass::Pedestrian,
-      ObjClass::Cyclist,      ObjClass::TrafficLight, ObjClass::TrafficSign, ObjClass::Cone,
-      ObjClass::Barrier,      ObjClass::Animal,      ObjClass::Debris};
+  static const std::vector<ObjClass> v = {ObjClass::Car,         ObjClass::Truck,   ObjClass::Bus,
+                                          ObjClass::Pedestrian,  ObjClass::Cyclist, ObjClass::TrafficLight,
+                                          ObjClass::TrafficSign, ObjClass::Cone,    ObjClass::Barrier,
+                                          ObjClass::Animal,      ObjClass::Debris};
   return v;
 }
 
@@ -116,8 +114,7 @@ cv::Point2d object_position(const SceneObject& o, const EgoPlan& ego, double t) 
   const Motion& m = o.motion;
   double dt = std::max(0.0, t - m.t_start);
   double x = o.x + m.vx * dt;
-  if (m.lat_dx != 0 && m.lat_t2 > m.lat_t1)
-    x += m.lat_dx * smoothstep((t - m.lat_t1) / (m.lat_t2 - m.lat_t1));
+  if (m.lat_dx != 0 && m.lat_t2 > m.lat_t1) x += m.lat_dx * smoothstep((t - m.lat_t1) / (m.lat_t2 - m.lat_t1));
   double z = m.follow_ego ? ego.distance(t) + o.z : o.z + m.vz * dt;
   return {x, z};
 }
@@ -136,22 +133,30 @@ void make_environment(SceneSpec& s, const SpecOptions& opt, Rng& r, const EnvCon
   bool urban = t <= 3;
   switch (t) {
     case 0: rd.lanes_ego = rd.lanes_opp = 1; break;
-    case 1: rd.lanes_ego = rd.lanes_opp = r.chance(0.6) ? 2 : 1; rd.bike_lane = r.chance(0.4); break;
+    case 1:
+      rd.lanes_ego = rd.lanes_opp = r.chance(0.6) ? 2 : 1;
+      rd.bike_lane = r.chance(0.4);
+      break;
     case 2: rd.lanes_ego = rd.lanes_opp = r.chance(0.5) ? 3 : 2; break;
-    case 3: rd.lanes_ego = r.range(2, 3); rd.lanes_opp = 0; rd.bike_lane = r.chance(0.3); break;
+    case 3:
+      rd.lanes_ego = r.range(2, 3);
+      rd.lanes_opp = 0;
+      rd.bike_lane = r.chance(0.3);
+      break;
     case 4: rd.lanes_ego = rd.lanes_opp = 1; break;
-    default: rd.lanes_ego = r.range(2, 3); rd.lanes_opp = 0; break;
+    default:
+      rd.lanes_ego = r.range(2, 3);
+      rd.lanes_opp = 0;
+      break;
   }
   if (rd.lanes_ego < c.min_lanes_ego) rd.lanes_ego = c.min_lanes_ego;
   rd.lane_w = t == 0 ? r.uniform(3.0, 3.4) : r.uniform(3.3, 3.7);
   rd.sidewalks = urban;
   rd.ego_lane = r.chance(0.5) ? rd.lanes_ego - 1 : r.range(0, rd.lanes_ego - 1);
-  if (rd.lanes_opp == 0)
-    rd.center_line = t == 5 ? "solid_yellow" : "solid_white";
+  if (rd.lanes_opp == 0) rd.center_line = t == 5 ? "solid_yellow" : "solid_white";
   else if (t == 0 || t == 4)
     rd.center_line = r.pick(std::vector<std::string>{"dashed_white", "dashed_yellow", "double_solid_yellow"});
-  else
-    rd.center_line = "double_solid_yellow";
+  else rd.center_line = "double_solid_yellow";
   rd.edge_lines = !urban || r.chance(0.5);
 
   if (c.junction >= 0) {

@@ -8,10 +8,10 @@ namespace cf::scenegen {
 // Weather, lighting, road layout and junction. `force_*` constrain clips (-1 = free).
 struct EnvConstraints {
   int min_lanes_ego = 1;
-  int junction = -1;         // static_cast<int>(Junction)
-  int control = -1;          // static_cast<int>(Control)
+  int junction = -1;  // static_cast<int>(Junction)
+  int control = -1;   // static_cast<int>(Control)
   bool prefer_country = false;
-  bool urban = false;        // road types with sidewalks only
+  bool urban = false;  // road types with sidewalks only
 };
 void make_environment(SceneSpec& s, const SpecOptions& opt, Rng& r, const EnvConstraints& c);
 // Buildings, trees and street lights along the road up to z_max.

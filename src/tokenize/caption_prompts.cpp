@@ -8,7 +8,7 @@ namespace cf::tokenize {
 
 const std::vector<std::pair<std::string, std::string>>& caption_prompt_questions() {
   static const std::vector<std::pair<std::string, std::string>> q = {
-      {"describe", "Describe the image in detail."},  // cf-merge's caption samples (merge.caption_question)
+      {"describe", "Describe the image in detail."},        // cf-merge's caption samples (merge.caption_question)
       {"describe_this", "Describe this image in detail."},  // cf-qa's detailed descriptions
       {"describe_scene", "Give a detailed description of the driving scene."},
       {"describe_dashcam", "Explain in detail what this dashcam picture shows."},
@@ -57,8 +57,8 @@ CaptionPrompts parse_caption_prompts(const nlohmann::json& doc, const Vocab& voc
                         std::to_string(vocab.size()) + " pieces");
     const auto images = std::count(p.ids.begin(), p.ids.end(), sp.image);
     if (images != p.n_images * out.image_tokens)
-      throw DataError(what + std::to_string(images) + " image placeholders, expected " +
-                      std::to_string(p.n_images) + " x " + std::to_string(out.image_tokens));
+      throw DataError(what + std::to_string(images) + " image placeholders, expected " + std::to_string(p.n_images) +
+                      " x " + std::to_string(out.image_tokens));
   }
   return out;
 }

@@ -33,7 +33,7 @@ struct CaptionPrompt {
 };
 
 struct CaptionPrompts {
-  int64_t image_tokens = 0;     // placeholder ids per image
+  int64_t image_tokens = 0;      // placeholder ids per image
   std::string tokenizer_sha256;  // the sentencepiece model the ids come from
   std::map<std::string, CaptionPrompt> prompts;
 };

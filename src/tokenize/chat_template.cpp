@@ -5,15 +5,12 @@
 namespace cf::tokenize {
 namespace {
 
-void append(std::vector<int32_t>& to, const std::vector<int32_t>& ids) {
-  to.insert(to.end(), ids.begin(), ids.end());
-}
+void append(std::vector<int32_t>& to, const std::vector<int32_t>& ids) { to.insert(to.end(), ids.begin(), ids.end()); }
 
 }  // namespace
 
-std::vector<int32_t> build_prompt(const Encoder& encode, const SpecialIds& special,
-                                  int64_t image_tokens, int64_t n_images,
-                                  const std::string& question) {
+std::vector<int32_t> build_prompt(const Encoder& encode, const SpecialIds& special, int64_t image_tokens,
+                                  int64_t n_images, const std::string& question) {
   if (special.bos < 0) throw std::invalid_argument("the tokenizer has no bos id");
   if (n_images < 0) throw std::invalid_argument("negative image count");
   if (n_images > 0 && (special.image < 0 || image_tokens <= 0))
@@ -28,9 +25,8 @@ std::vector<int32_t> build_prompt(const Encoder& encode, const SpecialIds& speci
   return ids;
 }
 
-ChatSample build_chat_sample(const Encoder& encode, const SpecialIds& special,
-                             int64_t image_tokens, int64_t n_images, const std::string& question,
-                             const std::string& answer) {
+ChatSample build_chat_sample(const Encoder& encode, const SpecialIds& special, int64_t image_tokens, int64_t n_images,
+                             const std::string& question, const std::string& answer) {
   if (special.eos < 0) throw std::invalid_argument("the tokenizer has no eos id");
   ChatSample s;
   s.n_images = n_images;

@@ -29,14 +29,12 @@ struct ChatSample {
 };
 
 // The prompt part only (what generation starts from).
-std::vector<int32_t> build_prompt(const Encoder& encode, const SpecialIds& special,
-                                  int64_t image_tokens, int64_t n_images,
-                                  const std::string& question);
+std::vector<int32_t> build_prompt(const Encoder& encode, const SpecialIds& special, int64_t image_tokens,
+                                  int64_t n_images, const std::string& question);
 
 // Prompt + answer + eos with its loss mask. Throws std::invalid_argument when bos, eos or the
 // image id (with n_images > 0) is missing from `special`.
-ChatSample build_chat_sample(const Encoder& encode, const SpecialIds& special,
-                             int64_t image_tokens, int64_t n_images, const std::string& question,
-                             const std::string& answer);
+ChatSample build_chat_sample(const Encoder& encode, const SpecialIds& special, int64_t image_tokens, int64_t n_images,
+                             const std::string& question, const std::string& answer);
 
 }  // namespace cf::tokenize

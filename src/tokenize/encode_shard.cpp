@@ -22,8 +22,8 @@ void require(const Table& t, const std::string& table, const std::vector<std::st
 
 }  // namespace
 
-Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& special,
-                   const EncodeOptions& o, const std::function<void(int64_t)>& done) {
+Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& special, const EncodeOptions& o,
+                   const std::function<void(int64_t)>& done) {
   const Table& in = input.items;
   require(in, "items", {"sample_id", "item_id", "task", "question", "answer"}, {"closed", "n_images"}, o.source);
   static const Table kNoImages = [] {
@@ -52,13 +52,13 @@ Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& 
     if (n_images != image_rows[i])
       throw DataError("n_images is " + std::to_string(n_images) + " but the images table has " +
                       std::to_string(image_rows[i]) + " rows for it");
-    samples[i] = build_chat_sample(encode, special, o.image_tokens, n_images, in.bytes("question")[i],
-                                   in.bytes("answer")[i]);
+    samples[i] =
+        build_chat_sample(encode, special, o.image_tokens, n_images, in.bytes("question")[i], in.bytes("answer")[i]);
     const int64_t len = static_cast<int64_t>(samples[i].ids.size());
     if (len > o.max_length) {
       samples[i] = {};
-      throw DataError("sample has " + std::to_string(len) + " tokens, more than tokenizer.max_length = " +
-                      std::to_string(o.max_length) + " (not truncated)");
+      throw DataError("sample has " + std::to_string(len) +
+                      " tokens, more than tokenizer.max_length = " + std::to_string(o.max_length) + " (not truncated)");
     }
     if (done) done(1);
   });
@@ -97,7 +97,8 @@ Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& 
   std::vector<std::vector<size_t>> by_row(keep.size());
   const auto& rows = images.i64("item_row");
   for (size_t k = 0; k < rows.size(); ++k)
-    if (new_row[static_cast<size_t>(rows[k])] >= 0) by_row[static_cast<size_t>(new_row[static_cast<size_t>(rows[k])])].push_back(k);
+    if (new_row[static_cast<size_t>(rows[k])] >= 0)
+      by_row[static_cast<size_t>(new_row[static_cast<size_t>(rows[k])])].push_back(k);
   std::vector<size_t> image_order;
   std::vector<int64_t> image_item_row;
   for (size_t r = 0; r < by_row.size(); ++r)

@@ -23,7 +23,7 @@ struct EncodeOptions {
 
 // Throws DataError naming `options.source` when a required column is missing.
 // `done(n)` is called as samples finish (progress).
-Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& special,
-                   const EncodeOptions& options, const std::function<void(int64_t)>& done = {});
+Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& special, const EncodeOptions& options,
+                   const std::function<void(int64_t)>& done = {});
 
 }  // namespace cf::tokenize

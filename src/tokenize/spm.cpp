@@ -30,8 +30,8 @@ class VectorIterator : public sentencepiece::SentenceIterator {
 SpecialIds pinned_ids(int32_t image_id) {
   if (image_id < 0 || image_id >= kMetaPieces)
     throw ConfigError("tokenizer.image_token_id = " + std::to_string(image_id) +
-                      ": a trained tokenizer puts <image> among the first " +
-                      std::to_string(kMetaPieces) + " ids (0.." + std::to_string(kMetaPieces - 1) + ")");
+                      ": a trained tokenizer puts <image> among the first " + std::to_string(kMetaPieces) +
+                      " ids (0.." + std::to_string(kMetaPieces - 1) + ")");
   std::vector<int32_t> free;
   for (int32_t i = 0; i < kMetaPieces; ++i)
     if (i != image_id) free.push_back(i);
@@ -108,7 +108,7 @@ Vocab SpmModel::vocab() const {
   std::vector<PieceType> types;
   for (int i = 0; i < n; ++i) {
     pieces.push_back(sp_->IdToPiece(i));
-    types.push_back(sp_->IsControl(i) ? PieceType::Control
+    types.push_back(sp_->IsControl(i)   ? PieceType::Control
                     : sp_->IsUnknown(i) ? PieceType::Unknown
                     : sp_->IsByte(i)    ? PieceType::Byte
                     : sp_->IsUnused(i)  ? PieceType::Unused

@@ -26,9 +26,7 @@ std::vector<int32_t> ids_from_bytes(const std::string& bytes) {
   return ids;
 }
 
-std::string mask_to_bytes(const std::vector<uint8_t>& mask) {
-  return std::string(mask.begin(), mask.end());
-}
+std::string mask_to_bytes(const std::vector<uint8_t>& mask) { return std::string(mask.begin(), mask.end()); }
 
 std::vector<uint8_t> mask_from_bytes(const std::string& bytes) {
   return std::vector<uint8_t>(bytes.begin(), bytes.end());

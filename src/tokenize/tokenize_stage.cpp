@@ -109,19 +109,17 @@ void declare_tokenizer_config(ConfigSchema& c) {
                "control piece at tokenizer.image_token_id)");
   c.add_string("tokenizer.model_type", "bpe", "Sentencepiece model to train", {"bpe", "unigram"});
   c.add_int("tokenizer.vocab_size", 2048,
-            "Pieces to train at most (a small text yields fewer); keep <= the model's text.vocab",
-            300, 1000000);
-  c.add_float("tokenizer.character_coverage", 1.0,
-              "Share of characters covered by pieces; the rest fall back to bytes", 0.9, 1.0);
+            "Pieces to train at most (a small text yields fewer); keep <= the model's text.vocab", 300, 1000000);
+  c.add_float("tokenizer.character_coverage", 1.0, "Share of characters covered by pieces; the rest fall back to bytes",
+              0.9, 1.0);
   c.add_int("tokenizer.max_sentences", 2000000, "Training sentences at most (one per sample, first in dataset order)",
             1, 1e10);
-  c.add_int("tokenizer.image_token_id", 3,
-            "Id of the <image> placeholder; equals model.image_token_id (trained: 0..4)", 0, 1e7);
+  c.add_int("tokenizer.image_token_id", 3, "Id of the <image> placeholder; equals model.image_token_id (trained: 0..4)",
+            0, 1e7);
   c.add_int("tokenizer.image_tokens", 64,
             "Placeholder ids per image (the model's patch count: (image_size/patch_size)^2)", 1, 65536);
   c.add_int("tokenizer.max_length", 2048,
-            "Longest sample in ids (prompt + answer + eos); longer samples fail, never truncated",
-            8, 1e7);
+            "Longest sample in ids (prompt + answer + eos); longer samples fail, never truncated", 8, 1e7);
   c.add_int("debug.item_delay_ms", 0, "Sleep per sample (tests use it to kill a run midway)", 0, 60000);
 }
 
@@ -176,7 +174,8 @@ StageCounts run_tokenizer(JobContext& ctx) {
     const std::string target = s.out_dir + "/" + shard_file_name(units[u].index);
     const ShardStatus st = shard_status(target);
     if (st.complete && st.meta.value("plan_hash", "") != hashes[units[u].split])
-      throw Error("'" + target + "' was made from other inputs, tokenizer or settings; use a new "
+      throw Error("'" + target +
+                  "' was made from other inputs, tokenizer or settings; use a new "
                   "io.output, or delete the old one to start over");
     if (st.complete) {
       ++counts.shards_skipped;
@@ -202,18 +201,21 @@ StageCounts run_tokenizer(JobContext& ctx) {
     eo.source = s.name + "/" + shard_file_name(idx);
     Shard out = encode_shard(read_shard(s.shards[static_cast<size_t>(idx)]), encode, vocab.special(), eo,
                              [&progress](int64_t n) { progress.add(n); });
-    out.meta = {{"plan_hash", hashes[units[u].split]}, {"shard", idx}, {"split", s.name},
-                {"tokenizer_sha256", model_sha}};
+    out.meta = {
+        {"plan_hash", hashes[units[u].split]}, {"shard", idx}, {"split", s.name}, {"tokenizer_sha256", model_sha}};
     write_shard(s.out_dir + "/" + shard_file_name(idx), out);
     for (int64_t n : out.items.i64("n_tokens")) tokens += n;
     for (size_t r = 0; r < out.items.rows(); ++r)
       answer_tokens += out.items.i64("n_tokens")[r] - out.items.i64("prompt_tokens")[r];
     counts.items_ok += static_cast<int64_t>(out.items.rows());
     counts.items_failed += static_cast<int64_t>(out.failures.size());
-    counts.extra[s.name + "_samples"] = counts.extra.value(s.name + "_samples", int64_t{0}) +
-                                        static_cast<int64_t>(out.items.rows());
+    counts.extra[s.name + "_samples"] =
+        counts.extra.value(s.name + "_samples", int64_t{0}) + static_cast<int64_t>(out.items.rows());
     ++counts.shards_done;
-    ctx.metrics.write({{"stage", kStage}, {"split", s.name}, {"shard", idx}, {"items", out.items.rows()},
+    ctx.metrics.write({{"stage", kStage},
+                       {"split", s.name},
+                       {"shard", idx},
+                       {"items", out.items.rows()},
                        {"failures", out.failures.size()},
                        {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}});
   }

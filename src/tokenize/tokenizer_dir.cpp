@@ -36,9 +36,8 @@ std::string read_file(const std::string& path, const std::string& key) {
 void check_special(const Vocab& v, const TokenizerSettings& s, const std::string& what) {
   const SpecialIds& got = v.special();
   if (got.image != s.train.image_id)
-    throw ConfigError(what + ": '<image>' has id " + std::to_string(got.image) +
-                      " but tokenizer.image_token_id = " + std::to_string(s.train.image_id) +
-                      " (it must match the model's image_token_id)");
+    throw ConfigError(what + ": '<image>' has id " + std::to_string(got.image) + " but tokenizer.image_token_id = " +
+                      std::to_string(s.train.image_id) + " (it must match the model's image_token_id)");
   if (got.bos < 0 || got.eos < 0)
     throw ConfigError(what + ": the model has no bos or eos piece; the chat template needs both");
   if (!s.model_path.empty()) return;
@@ -80,8 +79,10 @@ Vocab build_tokenizer_dir(const std::string& dir, const TokenizerSettings& s, co
     const auto sentences = collect_text();
     model = train_spm(sentences, s.train);
     what = "trained tokenizer";
-    info = {{"source", "trained"}, {"model_type", s.train.model_type},
-            {"vocab_size_requested", s.train.vocab_size}, {"sentences", sentences.size()}};
+    info = {{"source", "trained"},
+            {"model_type", s.train.model_type},
+            {"vocab_size_requested", s.train.vocab_size},
+            {"sentences", sentences.size()}};
   } else {
     model = read_file(s.model_path, "tokenizer.model_path");
     what = "tokenizer.model_path '" + s.model_path + "'";

@@ -8,9 +8,9 @@
 namespace cf::tokenize {
 namespace {
 
-constexpr const char* kSpaceSymbol = "\xE2\x96\x81";          // ▁ U+2581
-constexpr const char* kUnknownSurface = " \xE2\x81\x87 ";     // " ⁇ "
-constexpr const char* kReplacement = "\xEF\xBF\xBD";          // U+FFFD
+constexpr const char* kSpaceSymbol = "\xE2\x96\x81";       // ▁ U+2581
+constexpr const char* kUnknownSurface = " \xE2\x81\x87 ";  // " ⁇ "
+constexpr const char* kReplacement = "\xEF\xBF\xBD";       // U+FFFD
 
 // Length of the valid UTF-8 character at s[i], or 0 when the bytes there are not one.
 size_t utf8_char_length(const std::string& s, size_t i) {
@@ -81,8 +81,8 @@ const char* to_string(PieceType t) {
 }
 
 PieceType piece_type_from_string(const std::string& s) {
-  for (PieceType t : {PieceType::Normal, PieceType::Unknown, PieceType::Control,
-                      PieceType::UserDefined, PieceType::Byte, PieceType::Unused})
+  for (PieceType t : {PieceType::Normal, PieceType::Unknown, PieceType::Control, PieceType::UserDefined,
+                      PieceType::Byte, PieceType::Unused})
     if (s == to_string(t)) return t;
   throw std::invalid_argument("unknown piece type '" + s + "'");
 }
@@ -144,13 +144,20 @@ nlohmann::json Vocab::to_json() const {
   nlohmann::json types = nlohmann::json::array();
   for (PieceType t : types_) types.push_back(to_string(t));
   nlohmann::json special = nlohmann::json::object();
-  const std::pair<const char*, int32_t> named[] = {{"pad", special_.pad}, {"unk", special_.unk},
-      {"bos", special_.bos}, {"eos", special_.eos}, {"image", special_.image}};
+  const std::pair<const char*, int32_t> named[] = {{"pad", special_.pad},
+                                                   {"unk", special_.unk},
+                                                   {"bos", special_.bos},
+                                                   {"eos", special_.eos},
+                                                   {"image", special_.image}};
   for (const auto& [name, id] : named)
     if (id >= 0) special[name] = id;
-  return {{"format", "cornerforge-vocab-1"}, {"pieces", pieces_}, {"types", types},
-          {"special", special}, {"image_tokens_per_image", image_tokens_per_image},
-          {"strip_leading_space", strip_leading_space}, {"template", template_text},
+  return {{"format", "cornerforge-vocab-1"},
+          {"pieces", pieces_},
+          {"types", types},
+          {"special", special},
+          {"image_tokens_per_image", image_tokens_per_image},
+          {"strip_leading_space", strip_leading_space},
+          {"template", template_text},
           {"info", info}};
 }
 
@@ -160,8 +167,8 @@ Vocab Vocab::from_json(const nlohmann::json& j) {
   std::vector<PieceType> types;
   for (const auto& t : j.at("types")) types.push_back(piece_type_from_string(t.get<std::string>()));
   const auto& s = j.at("special");
-  SpecialIds special{s.value("pad", -1), s.value("unk", -1), s.value("bos", -1),
-                     s.value("eos", -1), s.value("image", -1)};
+  SpecialIds special{s.value("pad", -1), s.value("unk", -1), s.value("bos", -1), s.value("eos", -1),
+                     s.value("image", -1)};
   Vocab v(j.at("pieces").get<std::vector<std::string>>(), std::move(types), special);
   v.image_tokens_per_image = j.at("image_tokens_per_image").get<int64_t>();
   v.strip_leading_space = j.value("strip_leading_space", false);

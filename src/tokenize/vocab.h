@@ -28,7 +28,7 @@ class Vocab {
   Vocab() = default;
   Vocab(std::vector<std::string> pieces, std::vector<PieceType> types, SpecialIds special);
 
-  static Vocab load(const std::string& path);  // vocab.json; throws DataError naming the file
+  static Vocab load(const std::string& path);       // vocab.json; throws DataError naming the file
   static Vocab from_json(const nlohmann::json& j);  // throws std::exception on a bad document
   nlohmann::json to_json() const;
 
@@ -38,9 +38,9 @@ class Vocab {
   const SpecialIds& special() const { return special_; }
 
   // Settings stored next to the pieces (see docs/stages/tokenizer.md).
-  int64_t image_tokens_per_image = 0;  // P: image ids per image in a sample
-  bool strip_leading_space = false;    // sentencepiece drops the first "▁" (add_dummy_prefix)
-  std::string template_text;           // the chat template, for humans
+  int64_t image_tokens_per_image = 0;              // P: image ids per image in a sample
+  bool strip_leading_space = false;                // sentencepiece drops the first "▁" (add_dummy_prefix)
+  std::string template_text;                       // the chat template, for humans
   nlohmann::json info = nlohmann::json::object();  // provenance: source, model sha256, ...
 
   // Text of `ids`; throws std::out_of_range naming an id outside [0, size()).

@@ -43,8 +43,7 @@ Batch collate(const std::vector<TokenSample>& samples, int64_t image_size, int64
   return b;
 }
 
-torch::Tensor token_nll_sum(const torch::Tensor& logits, const torch::Tensor& targets,
-                            const torch::Tensor& weights) {
+torch::Tensor token_nll_sum(const torch::Tensor& logits, const torch::Tensor& targets, const torch::Tensor& weights) {
   // Fused op (kernels/token_logprobs): online log-sum-exp over vocabulary chunks, no [B, T-1, V]
   // fp32 copy; the backward writes d/dlogits into the logits buffer (logits = hidden @ W^T, which
   // nothing else reads). One thread per row in a fixed order: independent of the thread count.

@@ -61,8 +61,7 @@ std::vector<std::string> CheckpointManager::list() const {
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir_, ec)) {
     const std::string name = e.path().filename().string();
-    if (e.is_directory() && name.rfind("step-", 0) == 0 && name.find(".tmp") == std::string::npos)
-      out.push_back(name);
+    if (e.is_directory() && name.rfind("step-", 0) == 0 && name.find(".tmp") == std::string::npos) out.push_back(name);
   }
   std::sort(out.rbegin(), out.rend());
   return out;
@@ -80,8 +79,7 @@ std::string CheckpointManager::save(const MpiRuntime& mpi, Vlm& model, Zero2& ze
   mpi.barrier();
   const int64_t begin = zero.shard_begin();
   const int64_t count = std::max<int64_t>(0, std::min(flat.shard_size(), flat.numel() - begin));
-  write_sharded_arrays((tmp / "optimizer.h5").string(), mpi.comm(), flat.numel(), std::min(begin, flat.numel()),
-                       count,
+  write_sharded_arrays((tmp / "optimizer.h5").string(), mpi.comm(), flat.numel(), std::min(begin, flat.numel()), count,
                        {{"master", zero.master.data_ptr<float>()},
                         {"exp_avg", zero.exp_avg.data_ptr<float>()},
                         {"exp_avg_sq", zero.exp_avg_sq.data_ptr<float>()}},
@@ -122,8 +120,7 @@ std::optional<std::string> CheckpointManager::latest_valid() const {
   return std::nullopt;
 }
 
-nlohmann::json CheckpointManager::load(const std::string& path, Vlm& model, Zero2& zero,
-                                       const FlatParams& flat) const {
+nlohmann::json CheckpointManager::load(const std::string& path, Vlm& model, Zero2& zero, const FlatParams& flat) const {
   load_weights(model, path + "/model.safetensors");  // bf16 parameters, in the flat buffer
   const std::string opt = path + "/optimizer.h5";
   auto meta = read_array_meta(opt);

@@ -24,8 +24,8 @@ class CheckpointManager {
  public:
   CheckpointManager(std::string dir, int keep);
   // Collective. `state` is stored as trainer_state.json (rank 0's copy).
-  std::string save(const MpiRuntime& mpi, Vlm& model, Zero2& zero, const FlatParams& flat,
-                   int64_t step, const nlohmann::json& state);
+  std::string save(const MpiRuntime& mpi, Vlm& model, Zero2& zero, const FlatParams& flat, int64_t step,
+                   const nlohmann::json& state);
   // Newest checkpoint whose files match their manifest (checked on the calling rank).
   std::optional<std::string> latest_valid() const;
   // Loads weights, this rank's optimizer shard (for the current world size) and returns the state.

@@ -37,7 +37,8 @@ Zero2MemoryPlan plan_train_memory(const ModelConfig& m, const TrainShape& s) {
   Zero2MemoryPlan p = plan_zero2_memory(m.parameter_count(), s.world, e, s.fp64_reduce ? 8 : 4, s.bucket_elements);
   const auto& t = m.text;
   const int64_t tokens = s.micro_batch * s.seq_len;
-  int64_t act = t.layers * tokens * layer_bytes_per_token(e, t.hidden, t.kv_heads * t.head_dim(), t.ffn, t.heads, s.seq_len);
+  int64_t act =
+      t.layers * tokens * layer_bytes_per_token(e, t.hidden, t.kv_heads * t.head_dim(), t.ffn, t.heads, s.seq_len);
   act += tokens * t.vocab * (e + 4 + 4);  // logits, fp32 log-softmax and its gradient
   if (m.has_vision && s.images > 0) {
     const auto& v = m.vision;
@@ -100,12 +101,14 @@ StageCounts run_train_dry_run(JobContext& ctx) {
   auto gib = [](int64_t b) { return static_cast<double>(b) / (1 << 30); };
   spdlog::info("dry run: model {} from '{}': {} parameters; world {}, micro_batch {}, seq_len {}, images/sample {}",
                m.name, source, p.parameters, s.world, s.micro_batch, s.seq_len, s.images);
-  spdlog::info("per GPU: {} parameters {:.3f} GiB + gradient shard {:.3f} GiB + bucket {:.3f} GiB + optimizer "
-               "shard (fp32 master, Adam m, v) {:.3f} GiB + activations (estimate, no recomputation) {:.3f} GiB = {:.3f} GiB",
-               s.bf16 ? "bf16" : "fp32", gib(p.param_bytes), gib(p.grad_bytes), gib(p.bucket_bytes), gib(p.optimizer_bytes),
-               gib(p.activation_bytes), gib(p.total_bytes()));
-  spdlog::info("ZeRO-2 paper 2Psi+14Psi/N = {:.3f} GiB; plain data parallel 16Psi = {:.3f} GiB (both without activations)",
-               gib(p.zero2_formula_bytes()), gib(p.plain_dp_bytes()));
+  spdlog::info(
+      "per GPU: {} parameters {:.3f} GiB + gradient shard {:.3f} GiB + bucket {:.3f} GiB + optimizer "
+      "shard (fp32 master, Adam m, v) {:.3f} GiB + activations (estimate, no recomputation) {:.3f} GiB = {:.3f} GiB",
+      s.bf16 ? "bf16" : "fp32", gib(p.param_bytes), gib(p.grad_bytes), gib(p.bucket_bytes), gib(p.optimizer_bytes),
+      gib(p.activation_bytes), gib(p.total_bytes()));
+  spdlog::info(
+      "ZeRO-2 paper 2Psi+14Psi/N = {:.3f} GiB; plain data parallel 16Psi = {:.3f} GiB (both without activations)",
+      gib(p.zero2_formula_bytes()), gib(p.plain_dp_bytes()));
   counts.extra = p.to_json();
   counts.extra["dry_run"] = 1;
   counts.extra["seq_len"] = s.seq_len;

@@ -14,7 +14,7 @@ struct ParamSlot {
   std::string name;
   torch::Tensor param;  // view into FlatParams::flat
   int64_t offset = 0, numel = 0;
-  bool decay = true;    // weight decay on matrices; not on norms, biases, embeddings' 1-D params
+  bool decay = true;  // weight decay on matrices; not on norms, biases, embeddings' 1-D params
 };
 
 class FlatParams {
@@ -24,7 +24,7 @@ class FlatParams {
   int64_t padded() const { return padded_; }  // multiple of world
   int64_t shard_size() const { return padded_ / world_; }
   int world() const { return world_; }
-  torch::Tensor flat;  // [padded]
+  torch::Tensor flat;            // [padded]
   std::vector<ParamSlot> slots;  // in flat order
 
  private:

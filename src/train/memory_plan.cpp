@@ -4,8 +4,8 @@
 
 namespace cf {
 
-Zero2MemoryPlan plan_zero2_memory(int64_t parameters, int64_t world, int64_t param_elem_bytes, int64_t reduce_elem_bytes,
-                                  int64_t max_bucket_elements) {
+Zero2MemoryPlan plan_zero2_memory(int64_t parameters, int64_t world, int64_t param_elem_bytes,
+                                  int64_t reduce_elem_bytes, int64_t max_bucket_elements) {
   Zero2MemoryPlan p;
   p.parameters = parameters;
   p.world = world;
@@ -21,8 +21,13 @@ Zero2MemoryPlan plan_zero2_memory(int64_t parameters, int64_t world, int64_t par
 }
 
 nlohmann::json Zero2MemoryPlan::to_json() const {
-  return {{"parameters", parameters}, {"world", world}, {"param_bytes", param_bytes}, {"grad_shard_bytes", grad_bytes},
-          {"bucket_bytes", bucket_bytes}, {"optimizer_bytes", optimizer_bytes}, {"activation_bytes", activation_bytes},
+  return {{"parameters", parameters},
+          {"world", world},
+          {"param_bytes", param_bytes},
+          {"grad_shard_bytes", grad_bytes},
+          {"bucket_bytes", bucket_bytes},
+          {"optimizer_bytes", optimizer_bytes},
+          {"activation_bytes", activation_bytes},
           {"total_bytes", total_bytes()}};
 }
 

@@ -55,7 +55,8 @@ TokenSample answer_sequence(const std::vector<int32_t>& prompt, const std::vecto
 
 PairDataset::PairDataset(const std::string& dir, size_t cached_shards) : rows_(dir, cached_shards) {
   if (rows_.plan().stage != "generate")
-    throw ConfigError("'" + dir + "' is a '" + rows_.plan().stage + "' directory; preference training reads cf-generate pairs");
+    throw ConfigError("'" + dir + "' is a '" + rows_.plan().stage +
+                      "' directory; preference training reads cf-generate pairs");
   if (rows_.size() == 0) throw ConfigError("pairs '" + dir + "' have no samples");
 }
 

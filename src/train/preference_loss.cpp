@@ -18,7 +18,8 @@ PreferenceOutput preference_loss(const torch::Tensor& policy_chosen, const torch
                                  const PreferenceParams& p, bool fused) {
   namespace F = torch::nn::functional;
   const double b = p.beta, e = p.label_smoothing;
-  if (p.loss == PreferenceLoss::Robust && e >= 0.5) throw ConfigError("dpo.label_smoothing must be < 0.5 for the robust loss");
+  if (p.loss == PreferenceLoss::Robust && e >= 0.5)
+    throw ConfigError("dpo.label_smoothing must be < 0.5 for the robust loss");
   if (fused) {
     const kernels::PrefLossType types[] = {kernels::PrefLossType::Sigmoid, kernels::PrefLossType::Ipo,
                                            kernels::PrefLossType::Hinge, kernels::PrefLossType::Robust};
@@ -30,15 +31,9 @@ PreferenceOutput preference_loss(const torch::Tensor& policy_chosen, const torch
   auto z = b * m;
   PreferenceOutput out;
   switch (p.loss) {
-    case PreferenceLoss::Sigmoid:
-      out.losses = -(1 - e) * F::logsigmoid(z) - e * F::logsigmoid(-z);
-      break;
-    case PreferenceLoss::Ipo:
-      out.losses = (m - 1.0 / (2.0 * b)).pow(2);
-      break;
-    case PreferenceLoss::Hinge:
-      out.losses = torch::relu(1.0 - z);
-      break;
+    case PreferenceLoss::Sigmoid: out.losses = -(1 - e) * F::logsigmoid(z) - e * F::logsigmoid(-z); break;
+    case PreferenceLoss::Ipo: out.losses = (m - 1.0 / (2.0 * b)).pow(2); break;
+    case PreferenceLoss::Hinge: out.losses = torch::relu(1.0 - z); break;
     case PreferenceLoss::Robust:
       out.losses = (-(1 - e) * F::logsigmoid(z) + e * F::logsigmoid(-z)) / (1 - 2 * e);
       break;

@@ -26,9 +26,9 @@ struct PreferenceParams {
 };
 
 struct PreferenceOutput {
-  torch::Tensor losses;            // [B] per-pair loss (differentiable)
-  torch::Tensor reward_chosen;     // [B] beta (logp_c - ref_c), detached
-  torch::Tensor reward_rejected;   // [B] beta (logp_r - ref_r), detached
+  torch::Tensor losses;           // [B] per-pair loss (differentiable)
+  torch::Tensor reward_chosen;    // [B] beta (logp_c - ref_c), detached
+  torch::Tensor reward_rejected;  // [B] beta (logp_r - ref_r), detached
 };
 
 // All inputs [B], same dtype; policy_* carry gradients, ref_* are constants.

@@ -6,8 +6,8 @@
 namespace cf {
 
 PreferenceResult preference_step(Vlm& model, Zero2& zero, Communicator& comm, PairDataset& data,
-                                 const std::vector<int64_t>& global_batch, const StepSetup& s,
-                                 const PreferenceSetup& p, const kernels::AdamWHyper& h) {
+                                 const std::vector<int64_t>& global_batch, const StepSetup& s, const PreferenceSetup& p,
+                                 const kernels::AdamWHyper& h) {
   const int64_t n_global = static_cast<int64_t>(global_batch.size());
   const int64_t micro_per_step = n_global / s.micro_batch;
   PreferenceResult r;
@@ -65,7 +65,8 @@ PreferenceResult preference_step(Vlm& model, Zero2& zero, Communicator& comm, Pa
   }
   comm.all_reduce_sum(sums, 8, DType::F64);
   r.step.grad_norm = zero.global_grad_norm();
-  const float scale = (s.clip > 0 && r.step.grad_norm > s.clip) ? static_cast<float>(s.clip / (r.step.grad_norm + 1e-6)) : 1.0f;
+  const float scale =
+      (s.clip > 0 && r.step.grad_norm > s.clip) ? static_cast<float>(s.clip / (r.step.grad_norm + 1e-6)) : 1.0f;
   zero.step(h, scale);
   const double n = static_cast<double>(n_global);
   r.pref_loss = sums[0] / n;

@@ -29,7 +29,7 @@ struct PreferenceResult {
 };
 
 PreferenceResult preference_step(Vlm& model, Zero2& zero, Communicator& comm, PairDataset& data,
-                                 const std::vector<int64_t>& global_batch, const StepSetup& s,
-                                 const PreferenceSetup& p, const kernels::AdamWHyper& h);
+                                 const std::vector<int64_t>& global_batch, const StepSetup& s, const PreferenceSetup& p,
+                                 const kernels::AdamWHyper& h);
 
 }  // namespace cf

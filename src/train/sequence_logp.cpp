@@ -18,7 +18,9 @@ SequenceLogps sequence_logps(Vlm& model, const Batch& b, torch::ScalarType dtype
     const auto& head = lm.cfg.tie_embeddings ? lm.embed_tokens->weight : lm.lm_head->weight;  // [V, D]
     logp = kernels::linear_logprobs(h, head, b.targets, b.weights);
   } else {
-    logp = torch::log_softmax(model->lm()->logits(h).to(torch::kFloat), -1).gather(-1, b.targets.unsqueeze(-1)).squeeze(-1);
+    logp = torch::log_softmax(model->lm()->logits(h).to(torch::kFloat), -1)
+               .gather(-1, b.targets.unsqueeze(-1))
+               .squeeze(-1);
   }
   auto picked = logp * b.weights;  // [B, T-1]
   SequenceLogps out;
@@ -27,15 +29,16 @@ SequenceLogps sequence_logps(Vlm& model, const Batch& b, torch::ScalarType dtype
   return out;
 }
 
-std::vector<std::pair<float, float>> score_pairs(Vlm& model, const std::vector<PairSample>& pairs,
-                                                 int64_t micro_batch, int64_t pad_id, torch::ScalarType dtype) {
+std::vector<std::pair<float, float>> score_pairs(Vlm& model, const std::vector<PairSample>& pairs, int64_t micro_batch,
+                                                 int64_t pad_id, torch::ScalarType dtype) {
   torch::NoGradGuard no_grad;
   std::vector<std::pair<float, float>> out;
   for (size_t lo = 0; lo < pairs.size(); lo += static_cast<size_t>(micro_batch)) {
     const size_t hi = std::min(pairs.size(), lo + static_cast<size_t>(micro_batch));
     std::vector<TokenSample> rows;
     for (size_t i = lo; i < hi; ++i) rows.push_back(answer_sequence(pairs[i].prompt, pairs[i].chosen, pairs[i].images));
-    for (size_t i = lo; i < hi; ++i) rows.push_back(answer_sequence(pairs[i].prompt, pairs[i].rejected, pairs[i].images));
+    for (size_t i = lo; i < hi; ++i)
+      rows.push_back(answer_sequence(pairs[i].prompt, pairs[i].rejected, pairs[i].images));
     auto lp = sequence_logps(model, collate(rows, model->cfg.vision.image_size, pad_id), dtype).logps;
     const int64_t n = static_cast<int64_t>(hi - lo);
     for (int64_t i = 0; i < n; ++i) out.emplace_back(lp[i].item<float>(), lp[n + i].item<float>());

@@ -26,7 +26,7 @@ SequenceLogps sequence_logps(Vlm& model, const Batch& b, torch::ScalarType dtype
 
 // Reference scoring of pairs, batched like preference_step (micro_batch pairs per forward:
 // chosen rows, then rejected rows): {sum log p(chosen answer), sum log p(rejected answer)}.
-std::vector<std::pair<float, float>> score_pairs(Vlm& model, const std::vector<PairSample>& pairs,
-                                                 int64_t micro_batch, int64_t pad_id, torch::ScalarType dtype);
+std::vector<std::pair<float, float>> score_pairs(Vlm& model, const std::vector<PairSample>& pairs, int64_t micro_batch,
+                                                 int64_t pad_id, torch::ScalarType dtype);
 
 }  // namespace cf

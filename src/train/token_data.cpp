@@ -32,8 +32,8 @@ TokenSample token_sample(const Shard& sh, size_t row, const std::string& where) 
   const std::string& mask = t.bytes("loss_mask")[row];
   out.loss_mask.assign(mask.begin(), mask.end());
   if (out.loss_mask.size() != out.ids.size())
-    throw DataError(where + ": sample " + out.sample_id + " has " + std::to_string(out.ids.size()) +
-                    " tokens but " + std::to_string(out.loss_mask.size()) + " mask entries");
+    throw DataError(where + ": sample " + out.sample_id + " has " + std::to_string(out.ids.size()) + " tokens but " +
+                    std::to_string(out.loss_mask.size()) + " mask entries");
   auto img = sh.tables.find("images");
   if (img != sh.tables.end()) {
     const auto& rows = img->second.i64("item_row");

@@ -13,7 +13,7 @@ namespace cf {
 
 struct TokenSample {
   std::string sample_id, question, answer, task;  // question: the text the prompt ids encode
-  std::string item_id;              // written by token_shard (empty: sample_id); not read back
+  std::string item_id;                            // written by token_shard (empty: sample_id); not read back
   std::vector<int32_t> ids;
   std::vector<uint8_t> loss_mask;
   std::vector<std::string> images;  // JPEG bytes, in placeholder order

@@ -44,8 +44,8 @@ Options read_options(const Config& c) {
   o.every = c.get_int("checkpoint.every_steps");
   o.keep = c.get_int("checkpoint.keep");
   o.delay_ms = c.get_int("debug.step_delay_ms");
-  o.adam = {c.get_float("optim.lr"), c.get_float("optim.beta1"), c.get_float("optim.beta2"),
-            c.get_float("optim.eps"), c.get_float("optim.weight_decay")};
+  o.adam = {c.get_float("optim.lr"), c.get_float("optim.beta1"), c.get_float("optim.beta2"), c.get_float("optim.eps"),
+            c.get_float("optim.weight_decay")};
   o.clip = c.get_float("optim.grad_clip");
   o.warmup_ratio = c.get_float("optim.warmup_ratio");
   o.min_lr_ratio = c.get_float("optim.min_lr_ratio");
@@ -55,25 +55,30 @@ Options read_options(const Config& c) {
 
 void log_memory(const Zero2MemoryPlan& m, int world) {
   auto mib = [](int64_t b) { return static_cast<double>(b) / (1 << 20); };
-  spdlog::info("memory per rank (world {}): parameters {:.1f} MiB, gradient shard + bucket {:.1f} MiB, "
-               "optimizer shard {:.1f} MiB = {:.1f} MiB; ZeRO-2 formula 2Psi+14Psi/N = {:.1f} MiB; "
-               "plain data parallel 16Psi = {:.1f} MiB",
-               world, mib(m.param_bytes), mib(m.grad_bytes + m.bucket_bytes), mib(m.optimizer_bytes),
-               mib(m.state_bytes()), mib(m.zero2_formula_bytes()), mib(m.plain_dp_bytes()));
+  spdlog::info(
+      "memory per rank (world {}): parameters {:.1f} MiB, gradient shard + bucket {:.1f} MiB, "
+      "optimizer shard {:.1f} MiB = {:.1f} MiB; ZeRO-2 formula 2Psi+14Psi/N = {:.1f} MiB; "
+      "plain data parallel 16Psi = {:.1f} MiB",
+      world, mib(m.param_bytes), mib(m.grad_bytes + m.bucket_bytes), mib(m.optimizer_bytes), mib(m.state_bytes()),
+      mib(m.zero2_formula_bytes()), mib(m.plain_dp_bytes()));
 }
 
 }  // namespace
 
 void declare_train_config(ConfigSchema& c) {
-  c.add_string("train.mode", "sft", "Training objective: sft on a tokenized dataset; dpo or spin on cf-generate pairs", {"sft", "dpo", "spin"});
-  c.add_string("dpo.loss", "sigmoid", "Preference loss (dpo/spin modes): sigmoid (DPO/SPIN), ipo, hinge, robust", {"sigmoid", "ipo", "hinge", "robust"});
+  c.add_string("train.mode", "sft", "Training objective: sft on a tokenized dataset; dpo or spin on cf-generate pairs",
+               {"sft", "dpo", "spin"});
+  c.add_string("dpo.loss", "sigmoid", "Preference loss (dpo/spin modes): sigmoid (DPO/SPIN), ipo, hinge, robust",
+               {"sigmoid", "ipo", "hinge", "robust"});
   c.add_float("dpo.beta", 0.1, "beta: scale of the implicit reward (SPIN's lambda)", 1e-6, 1e6);
-  c.add_float("dpo.label_smoothing", 0.0, "Assumed preference label noise e: cDPO for sigmoid, rDPO for robust (< 0.5)", 0, 0.5);
+  c.add_float("dpo.label_smoothing", 0.0, "Assumed preference label noise e: cDPO for sigmoid, rDPO for robust (< 0.5)",
+              0, 0.5);
   c.add_float("dpo.sft_weight", 0.0, "Weight of an added SFT term: NLL per chosen answer token", 0, 1e6);
   c.add_string("train.dtype", "bf16", "Parameter/activation dtype (master weights are fp32)", {"bf16", "fp32"});
   c.add_int("train.epochs", 5, "Epochs over the dataset", 1, 1e6);
   c.add_int("train.micro_batch", 4, "Samples per forward/backward on one rank (per-device batch)", 1, 1e6);
-  c.add_int("train.global_batch", 4, "Samples per optimizer step over all ranks (a multiple of micro_batch x ranks)", 1, 1e9);
+  c.add_int("train.global_batch", 4, "Samples per optimizer step over all ranks (a multiple of micro_batch x ranks)", 1,
+            1e9);
   c.add_int("train.max_steps", 0, "Stop after this many optimizer steps in total; 0 = all epochs", 0, 1e12);
   c.add_string("model.preset", "configs/model/tiny.toml", "Model shape (configs/model/*.toml)");
   c.add_string("model.init", "", "Initial weights (safetensors); empty = random init from model.init_seed");
@@ -90,9 +95,11 @@ void declare_train_config(ConfigSchema& c) {
   c.add_float("optim.grad_clip", 1.0, "Global gradient-norm clip; 0 = off", 0, 1e9);
   c.add_float("optim.warmup_ratio", 0.01, "Warmup steps as a fraction of all steps", 0, 1);
   c.add_float("optim.min_lr_ratio", 0.0, "Cosine floor as a fraction of optim.lr", 0, 1);
-  c.add_string("zero.reduce_dtype", "fp32", "Gradient reduction dtype; fp64 makes results independent of the world size", {"fp32", "fp64"});
+  c.add_string("zero.reduce_dtype", "fp32",
+               "Gradient reduction dtype; fp64 makes results independent of the world size", {"fp32", "fp64"});
   c.add_int("zero.bucket_elements", 5000000, "Gradient bucket size (elements) for reduce-scatter", 1, 1e12);
-  c.add_int("checkpoint.every_steps", 50, "Checkpoint interval in optimizer steps; 0 = only at the end/signal", 0, 1e12);
+  c.add_int("checkpoint.every_steps", 50, "Checkpoint interval in optimizer steps; 0 = only at the end/signal", 0,
+            1e12);
   c.add_int("checkpoint.keep", 3, "Checkpoints to keep", 1, 1000);
   c.add_int("debug.step_delay_ms", 0, "Sleep per step (tests use it to kill a run midway)", 0, 60000);
 }
@@ -122,8 +129,10 @@ StageCounts run_train(JobContext& ctx) {
     throw ConfigError("dpo.label_smoothing must be < 0.5 for dpo.loss = robust");
   const int64_t world = mpi.world();
   if (o.global_batch % (o.micro_batch * world) != 0)
-    throw ConfigError("train.global_batch (" + std::to_string(o.global_batch) + ") must be a multiple of "
-                      "train.micro_batch x ranks (" + std::to_string(o.micro_batch * world) + ")");
+    throw ConfigError("train.global_batch (" + std::to_string(o.global_batch) +
+                      ") must be a multiple of "
+                      "train.micro_batch x ranks (" +
+                      std::to_string(o.micro_batch * world) + ")");
   const int64_t steps_per_epoch = n_samples / o.global_batch;
   if (steps_per_epoch == 0)
     throw ConfigError("the dataset has " + std::to_string(n_samples) + " samples, fewer than train.global_batch");
@@ -138,8 +147,8 @@ StageCounts run_train(JobContext& ctx) {
   auto comm = make_mpi_communicator();
   Zero2 zero(flat, *comm, o.bucket, cfg.get_string("zero.reduce_dtype") == "fp64" ? DType::F64 : DType::F32);
   if (mpi.is_root()) {
-    spdlog::info("mode {}: model {}: {} parameters; {} samples, {} steps/epoch, {} steps", mode, mc.name,
-                 flat.numel(), n_samples, steps_per_epoch, total_steps);
+    spdlog::info("mode {}: model {}: {} parameters; {} samples, {} steps/epoch, {} steps", mode, mc.name, flat.numel(),
+                 n_samples, steps_per_epoch, total_steps);
     log_memory(zero.memory_plan(), static_cast<int>(world));
   }
 
@@ -189,16 +198,22 @@ StageCounts run_train(JobContext& ctx) {
     counts.items_ok += r.local_samples;
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (mpi.is_root()) {
-      nlohmann::json m = {{"stage", "train"}, {"mode", mode}, {"step", step}, {"epoch", epoch}, {"loss", last_loss},
-                          {"lr", h.lr}, {"grad_norm", gnorm}, {"tokens", step_tokens}, {"tokens_per_s", step_tokens / secs}};
+      nlohmann::json m = {{"stage", "train"},   {"mode", mode},          {"step", step},
+                          {"epoch", epoch},     {"loss", last_loss},     {"lr", h.lr},
+                          {"grad_norm", gnorm}, {"tokens", step_tokens}, {"tokens_per_s", step_tokens / secs}};
       if (preference) {
-        m.update({{"rewards/chosen", pr.reward_chosen}, {"rewards/rejected", pr.reward_rejected},
-                  {"rewards/accuracies", pr.accuracy}, {"rewards/margins", pr.margin},
-                  {"logps/chosen", pr.logp_chosen}, {"logps/rejected", pr.logp_rejected},
-                  {"preference_loss", pr.pref_loss}, {"sft_nll", pr.sft_nll}});
-        spdlog::info("step {}/{} loss {:.4f} rewards/accuracies {:.3f} margins {:.4f} chosen {:.4f} rejected {:.4f} "
-                     "lr {:.3g} grad_norm {:.3f}", step, total_steps, last_loss, pr.accuracy, pr.margin,
-                     pr.reward_chosen, pr.reward_rejected, h.lr, gnorm);
+        m.update({{"rewards/chosen", pr.reward_chosen},
+                  {"rewards/rejected", pr.reward_rejected},
+                  {"rewards/accuracies", pr.accuracy},
+                  {"rewards/margins", pr.margin},
+                  {"logps/chosen", pr.logp_chosen},
+                  {"logps/rejected", pr.logp_rejected},
+                  {"preference_loss", pr.pref_loss},
+                  {"sft_nll", pr.sft_nll}});
+        spdlog::info(
+            "step {}/{} loss {:.4f} rewards/accuracies {:.3f} margins {:.4f} chosen {:.4f} rejected {:.4f} "
+            "lr {:.3g} grad_norm {:.3f}",
+            step, total_steps, last_loss, pr.accuracy, pr.margin, pr.reward_chosen, pr.reward_rejected, h.lr, gnorm);
       } else {
         spdlog::info("step {}/{} loss {:.4f} lr {:.3g} grad_norm {:.3f} {:.0f} tok/s", step, total_steps, last_loss,
                      h.lr, gnorm, step_tokens / secs);
@@ -207,10 +222,10 @@ StageCounts run_train(JobContext& ctx) {
     }
     if (o.delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(o.delay_ms));
     const bool stop = mpi.allreduce_max(g_stop_signal.load()) != 0;  // all ranks stop at the same step
-    const nlohmann::json state = {{"step", step}, {"epoch", step / steps_per_epoch},
-                                  {"samples_seen", step * o.global_batch}, {"data_seed", o.seed},
-                                  {"global_batch", o.global_batch}, {"total_steps", total_steps},
-                                  {"loss", last_loss}, {"finished", step >= total_steps}};
+    const nlohmann::json state = {
+        {"step", step},        {"epoch", step / steps_per_epoch}, {"samples_seen", step * o.global_batch},
+        {"data_seed", o.seed}, {"global_batch", o.global_batch},  {"total_steps", total_steps},
+        {"loss", last_loss},   {"finished", step >= total_steps}};
     if (stop || step >= total_steps || (o.every > 0 && step % o.every == 0)) {
       ckpt.save(mpi, model, zero, flat, step, state);
       ++checkpoints;
@@ -223,7 +238,9 @@ StageCounts run_train(JobContext& ctx) {
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   if (mpi.is_root() && step >= total_steps) save_weights(model, out + "/model.safetensors");
-  counts.extra = {{"steps", mpi.is_root() ? steps_done : 0}, {"checkpoints", mpi.is_root() ? checkpoints : 0}, {"final_step", mpi.is_root() ? step : 0},
+  counts.extra = {{"steps", mpi.is_root() ? steps_done : 0},
+                  {"checkpoints", mpi.is_root() ? checkpoints : 0},
+                  {"final_step", mpi.is_root() ? step : 0},
                   {"loss", mpi.is_root() ? last_loss : 0.0},
                   {"tokens_per_s", mpi.is_root() && secs > 0 ? trained_tokens / secs : 0.0}};
   if (!eval_dir.empty() && mpi.is_root() && step >= total_steps) {

@@ -10,7 +10,9 @@
 namespace cf {
 
 Zero2::Zero2(FlatParams& params, Communicator& comm, int64_t bucket_elements, DType reduce_dtype)
-    : params_(params), comm_(comm), reduce_dtype_(reduce_dtype),
+    : params_(params),
+      comm_(comm),
+      reduce_dtype_(reduce_dtype),
       reduce_type_(reduce_dtype == DType::F64 ? torch::kDouble : torch::kFloat) {
   if (reduce_dtype != DType::F32 && reduce_dtype != DType::F64) throw Error("ZeRO-2 reduces in fp32 or fp64");
   const int64_t shard = params.shard_size();
@@ -68,7 +70,8 @@ double sum_of_squares_f64(const torch::Tensor& x) {
             acc[k] += v * v;
           }
         for (; i < hi; ++i) acc[0] += static_cast<double>(p[i]) * static_cast<double>(p[i]);
-        part[static_cast<size_t>(c)] = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+        part[static_cast<size_t>(c)] =
+            ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
       }
     });
   };
@@ -176,8 +179,7 @@ void Zero2::step(const kernels::AdamWHyper& h, float grad_scale) {
   if (params_.flat.scalar_type() == torch::kBFloat16) {
     // Fused AdamW (kernels/adamw): updates the fp32 master and writes the bf16 shard in one pass.
     auto decay = torch::from_blob(decay_.data(), {shard}, torch::kByte).to(master.device());
-    kernels::adamw_step(master, exp_avg, exp_avg_sq, g, decay, h, steps_,
-                        grad_scale, out);
+    kernels::adamw_step(master, exp_avg, exp_avg_sq, g, decay, h, steps_, grad_scale, out);
   } else {
     kernels::adamw_cpu(master.data_ptr<float>(), exp_avg.data_ptr<float>(), exp_avg_sq.data_ptr<float>(),
                        g.data_ptr<float>(), decay_.data(), master.numel(), h, steps_, grad_scale, nullptr);

@@ -32,9 +32,9 @@ class Zero2 {
   ~Zero2();
 
   Zero2MemoryPlan memory_plan() const;  // train/memory_plan of this instance's buckets
-  void zero_grad();              // before the first micro-batch of a step
-  void finish_backward();        // after each micro-batch's backward: flushes incomplete buckets
-  double global_grad_norm();     // L2 norm of the summed gradient (collective)
+  void zero_grad();                     // before the first micro-batch of a step
+  void finish_backward();               // after each micro-batch's backward: flushes incomplete buckets
+  double global_grad_norm();            // L2 norm of the summed gradient (collective)
   void step(const kernels::AdamWHyper& h, float grad_scale);  // AdamW on the shard, then all-gather
 
   int64_t shard_begin() const { return shard_begin_; }
@@ -42,18 +42,18 @@ class Zero2 {
   void set_steps(int64_t s) { steps_ = s; }
   torch::Tensor master, exp_avg, exp_avg_sq;  // fp32 [shard_size], this rank's shard
   torch::Tensor grad;                         // reduce dtype [shard_size]
-  int64_t buckets_reduced = 0;                        // statistics for tests and logs
+  int64_t buckets_reduced = 0;                // statistics for tests and logs
 
  private:
   struct Bucket {
-    int64_t lo = 0, hi = 0;   // flat range
+    int64_t lo = 0, hi = 0;  // flat range
     std::vector<size_t> slots;
     size_t ready = 0;
-    torch::Tensor buffer;     // reduce dtype [hi - lo], from the pool when the first gradient arrives
+    torch::Tensor buffer;  // reduce dtype [hi - lo], from the pool when the first gradient arrives
   };
   void on_grad(size_t slot, const torch::Tensor& g);
   void reduce(Bucket& b, int64_t index);
-  void release(Bucket& b);  // bucket done: buffer back to the pool, full gradients freed
+  void release(Bucket& b);           // bucket done: buffer back to the pool, full gradients freed
   torch::Tensor acquire(int64_t n);  // a zeroed [n] view of a pooled buffer (no allocation after warm-up)
 
   // Buffers are reused across buckets, micro-batches and steps: allocating them fresh made the

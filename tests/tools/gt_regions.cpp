@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
     const cf::StagePlan plan = cf::read_stage_plan(ingest);
     const auto paths = cf::complete_shards(ingest, plan);
     fs::create_directories(out);
-    std::ofstream(fs::path(out) / ".cornerforge.json") << R"({"stage": "segment", "format": "cornerforge-1"})" << "\n";
+    std::ofstream(fs::path(out) / ".cornerforge.json") << R"({"stage": "segment", "format": "cornerforge-1"})"
+                                                       << "\n";
     for (size_t s = 0; s < paths.size(); ++s) {
       const cf::Shard in = cf::read_shard(paths[s]);
       cf::Shard sh;
@@ -48,14 +49,13 @@ int main(int argc, char** argv) {
           const fs::path stem = fs::path(id).stem();
           std::ifstream lf(fs::path(corpus) / "labels" / (stem.string() + ".json"));
           const auto label = nlohmann::json::parse(lf);
-          cv::Mat ids = cv::imread((fs::path(corpus) / label.at("mask").get<std::string>()).string(),
-                                   cv::IMREAD_UNCHANGED);
+          cv::Mat ids =
+              cv::imread((fs::path(corpus) / label.at("mask").get<std::string>()).string(), cv::IMREAD_UNCHANGED);
           if (ids.empty()) throw std::runtime_error("no mask for " + id);
           ids.convertTo(ids, CV_32S);
           for (const auto& o : label.at("objects")) {
             cv::Mat m = ids == o.at("id").get<int>();
-            cv::resize(m, m, cv::Size(static_cast<int>(w.back()), static_cast<int>(h.back())), 0, 0,
-                       cv::INTER_NEAREST);
+            cv::resize(m, m, cv::Size(static_cast<int>(w.back()), static_cast<int>(h.back())), 0, 0, cv::INTER_NEAREST);
             const cv::Rect b = cv::boundingRect(m);
             if (b.area() == 0) continue;
             item_row.push_back(static_cast<int64_t>(i));

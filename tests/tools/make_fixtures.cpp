@@ -24,14 +24,13 @@ static cv::Mat scene(int seed, int w = 320, int h = 180) {
   rng.fill(img, cv::RNG::UNIFORM, 0, 40);
   img += cv::Scalar(rng.uniform(40, 200), rng.uniform(40, 200), rng.uniform(40, 200));
   for (int i = 0; i < 8; ++i)
-    cv::rectangle(img, cv::Rect(rng.uniform(0, w - 40), rng.uniform(0, h - 30), rng.uniform(10, 80), rng.uniform(10, 60)),
+    cv::rectangle(img,
+                  cv::Rect(rng.uniform(0, w - 40), rng.uniform(0, h - 30), rng.uniform(10, 80), rng.uniform(10, 60)),
                   cv::Scalar(rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255)), cv::FILLED);
   return img;
 }
 
-static void write_bytes(const fs::path& p, const std::string& bytes) {
-  std::ofstream(p, std::ios::binary) << bytes;
-}
+static void write_bytes(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
 
 static std::string encode(const cv::Mat& img, const std::string& ext, int q = 90) {
   std::vector<uchar> buf;

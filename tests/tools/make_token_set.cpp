@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
     for (int k = s * per_shard; k < std::min(n, (s + 1) * per_shard); ++k) {
       const int color = static_cast<int>(rng() % 4);  // the answer the model must read off the image
       cv::Mat img(64, 64, CV_8UC3, cv::Scalar(color == 0 ? 255 : 30, color == 1 ? 255 : 30, color == 2 ? 255 : 30));
-      cv::circle(img, cv::Point(static_cast<int>(rng() % 64), static_cast<int>(rng() % 64)), 10, cv::Scalar(128, 128, 128), -1);
+      cv::circle(img, cv::Point(static_cast<int>(rng() % 64), static_cast<int>(rng() % 64)), 10,
+                 cv::Scalar(128, 128, 128), -1);
       std::vector<uchar> buf;
       cv::imencode(".jpg", img, buf);
       std::vector<int32_t> t{bos};

@@ -106,12 +106,15 @@ int main(int argc, char** argv) {
   Vlm model(mc);
   FlatParams flat(*model, comm->world(), torch::kBFloat16);
   const bool fp64 = argc > 5 && std::string(argv[5]) == "fp64";
-  Zero2 zero(flat, *comm, /*bucket_elements=*/20000, fp64 ? DType::F64 : DType::F32);  // several buckets, edges inside shards
+  Zero2 zero(flat, *comm, /*bucket_elements=*/20000,
+             fp64 ? DType::F64 : DType::F32);  // several buckets, edges inside shards
   const StepSetup setup{kMicro, 0, kClip, torch::kBFloat16};
-  for (int64_t step = 0; step < steps; ++step) sft_step(model, zero, *comm, data, batch_of(step, data.size()), setup, kAdam);
+  for (int64_t step = 0; step < steps; ++step)
+    sft_step(model, zero, *comm, data, batch_of(step, data.size()), setup, kAdam);
   // Gather the fp32 master shards for the comparison.
   auto master_all = torch::empty({flat.padded()}, torch::kFloat);
-  comm->all_gather(zero.master.data_ptr<float>(), master_all.data_ptr<float>(), static_cast<size_t>(flat.shard_size()), DType::F32);
+  comm->all_gather(zero.master.data_ptr<float>(), master_all.data_ptr<float>(), static_cast<size_t>(flat.shard_size()),
+                   DType::F32);
   if (comm->rank() == 0) {
     torch::Tensor ref_master;
     auto ref = reference(mc, data, steps, fp64 ? torch::kDouble : torch::kFloat, &ref_master);
@@ -130,8 +133,8 @@ int main(int argc, char** argv) {
                      static_cast<long long>((u > 0).sum().item<int64_t>()));
     }
     auto mrel = ((master_all.slice(0, 0, flat.numel()) - ref_master).abs() / (ref_master.abs() + 1e-3)).max();
-    std::ofstream(out_json) << "{\"world\":" << comm->world() << ",\"reduce\":\"" << (fp64 ? "fp64" : "fp32") << "\"" << ",\"params\":" << flat.numel()
-                            << ",\"mismatched\":" << (ulps > 0).sum().item<int64_t>()
+    std::ofstream(out_json) << "{\"world\":" << comm->world() << ",\"reduce\":\"" << (fp64 ? "fp64" : "fp32") << "\""
+                            << ",\"params\":" << flat.numel() << ",\"mismatched\":" << (ulps > 0).sum().item<int64_t>()
                             << ",\"max_abs_diff\":" << diff.max().item<float>()
                             << ",\"max_ulps\":" << ulps.max().item<int>()
                             << ",\"max_master_rel_diff\":" << mrel.item<float>()

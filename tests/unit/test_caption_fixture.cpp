@@ -20,9 +20,12 @@ void write_fixture(const std::string& ingest, const std::string& seg_dir, const 
   fs::create_directories(seg_dir);
   fs::create_directories(ret_dir);
   static const char* labels[] = {"car", "pedestrian", "traffic cone", "loose tire", "unknown", "car"};
-  static const char* descs[] = {"A car is a motor vehicle with four wheels.", "A person walking.",
+  static const char* descs[] = {"A car is a motor vehicle with four wheels.",
+                                "A person walking.",
                                 "A traffic cone marks a closed lane. It is usually orange.",
-                                "A tyre lost by a vehicle; it can cause a crash if hit.", "", ""};
+                                "A tyre lost by a vehicle; it can cause a crash if hit.",
+                                "",
+                                ""};
   for (int64_t s = 0; s < plan.shards; ++s) {
     cf::Shard in = cf::read_shard(ingest + "/" + cf::shard_file_name(s));
     cf::Shard seg, ret;
@@ -40,14 +43,24 @@ void write_fixture(const std::string& ingest, const std::string& seg_dir, const 
       int known = 0;
       for (int k = 0; k < n; ++k) {
         const int li = static_cast<int>((i + k) % 6);
-        s_row.push_back(static_cast<int64_t>(i)); s_id.push_back(k);
-        bx.push_back(float(w) * (0.05f + 0.3f * (k % 3))); by.push_back(float(h) * (0.4f + 0.05f * k));
-        bw.push_back(float(w) * 0.12f); bh.push_back(float(h) * (0.1f + 0.05f * k));
-        s_area.push_back(static_cast<int64_t>(bw.back() * bh.back())); rle.push_back("{}");
-        iou.push_back(0.9f); stab.push_back(0.95f);
-        r_row.push_back(static_cast<int64_t>(i)); r_id.push_back(k);
-        label.push_back(labels[li]); score.push_back(0.3f + 0.1f * k); topk.push_back("[]");
-        kb.push_back(li == 4 ? "" : labels[li]); desc.push_back(descs[li]); rel.push_back(li == 3 ? 0.9f : 0.3f);
+        s_row.push_back(static_cast<int64_t>(i));
+        s_id.push_back(k);
+        bx.push_back(float(w) * (0.05f + 0.3f * (k % 3)));
+        by.push_back(float(h) * (0.4f + 0.05f * k));
+        bw.push_back(float(w) * 0.12f);
+        bh.push_back(float(h) * (0.1f + 0.05f * k));
+        s_area.push_back(static_cast<int64_t>(bw.back() * bh.back()));
+        rle.push_back("{}");
+        iou.push_back(0.9f);
+        stab.push_back(0.95f);
+        r_row.push_back(static_cast<int64_t>(i));
+        r_id.push_back(k);
+        label.push_back(labels[li]);
+        score.push_back(0.3f + 0.1f * k);
+        topk.push_back("[]");
+        kb.push_back(li == 4 ? "" : labels[li]);
+        desc.push_back(descs[li]);
+        rel.push_back(li == 3 ? 0.9f : 0.3f);
         known += li != 4;
       }
       n_regions.push_back(n);
@@ -56,17 +69,29 @@ void write_fixture(const std::string& ingest, const std::string& seg_dir, const 
     seg.items.put_bytes("item_id", ids);
     seg.items.put_bytes("source", src);
     auto& st = seg.tables["regions"];
-    st.put_i64("item_row", s_row); st.put_i64("region_id", s_id); st.put_bytes("rle", rle);
-    st.put_f32("box_x", bx); st.put_f32("box_y", by); st.put_f32("box_w", bw); st.put_f32("box_h", bh);
-    st.put_i64("area", s_area); st.put_f32("predicted_iou", iou); st.put_f32("stability_score", stab);
+    st.put_i64("item_row", s_row);
+    st.put_i64("region_id", s_id);
+    st.put_bytes("rle", rle);
+    st.put_f32("box_x", bx);
+    st.put_f32("box_y", by);
+    st.put_f32("box_w", bw);
+    st.put_f32("box_h", bh);
+    st.put_i64("area", s_area);
+    st.put_f32("predicted_iou", iou);
+    st.put_f32("stability_score", stab);
     ret.items.put_bytes("item_id", ids);
     ret.items.put_bytes("source", src);
     ret.items.put_i64("n_regions", n_regions);
     ret.items.put_i64("n_known", n_known);
     auto& rt = ret.tables["regions"];
-    rt.put_i64("item_row", r_row); rt.put_i64("region_id", r_id); rt.put_bytes("label", label);
-    rt.put_f32("score", score); rt.put_bytes("top_k", topk); rt.put_bytes("kb_name", kb);
-    rt.put_bytes("description", desc); rt.put_f32("driving_relevance", rel);
+    rt.put_i64("item_row", r_row);
+    rt.put_i64("region_id", r_id);
+    rt.put_bytes("label", label);
+    rt.put_f32("score", score);
+    rt.put_bytes("top_k", topk);
+    rt.put_bytes("kb_name", kb);
+    rt.put_bytes("description", desc);
+    rt.put_f32("driving_relevance", rel);
     cf::write_shard(seg_dir + "/" + cf::shard_file_name(s), seg);
     cf::write_shard(ret_dir + "/" + cf::shard_file_name(s), ret);
   }

@@ -12,16 +12,29 @@
 #include "tokenize/caption_prompts.h"
 
 namespace fs = std::filesystem;
-using testing::HasSubstr;
 using cf::tokenize::PieceType;
 using cf::tokenize::Vocab;
+using testing::HasSubstr;
 
 namespace {
 
 // 0 <pad> 1 <unk> 2 <s> 3 <image> 4 </s> 5 ▁a 6 ▁car 7 . 8 <0xFF> 9 ▁the 10 ▁road 11 ▁ 12 1
 Vocab table(int64_t image_tokens = 4) {
-  std::vector<std::string> p{"<pad>", "<unk>", "<s>", "<image>", "</s>", "\xE2\x96\x81" "a", "\xE2\x96\x81" "car",
-                             ".", "<0xFF>", "\xE2\x96\x81the", "\xE2\x96\x81road", "\xE2\x96\x81", "1"};
+  std::vector<std::string> p{"<pad>",
+                             "<unk>",
+                             "<s>",
+                             "<image>",
+                             "</s>",
+                             "\xE2\x96\x81"
+                             "a",
+                             "\xE2\x96\x81"
+                             "car",
+                             ".",
+                             "<0xFF>",
+                             "\xE2\x96\x81the",
+                             "\xE2\x96\x81road",
+                             "\xE2\x96\x81",
+                             "1"};
   std::vector<PieceType> t(p.size(), PieceType::Normal);
   t[0] = t[2] = t[3] = t[4] = PieceType::Control;
   t[1] = PieceType::Unknown;
@@ -77,7 +90,8 @@ TEST(CaptionModelPrompts, ParseRejectsIdsThatDoNotFitTheVocabulary) {
               Throws("P prompt 'describe': id 13 is outside the vocabulary of 13 pieces"));
   bad = good;
   bad["prompts"]["describe"]["ids"].erase(bad["prompts"]["describe"]["ids"].begin() + 7);
-  EXPECT_THAT([&] { cf::tokenize::parse_caption_prompts(bad, v, "P"); }, Throws("3 image placeholders, expected 1 x 4"));
+  EXPECT_THAT([&] { cf::tokenize::parse_caption_prompts(bad, v, "P"); },
+              Throws("3 image placeholders, expected 1 x 4"));
   bad = good;
   bad["tokenizer_sha256"] = "other";
   EXPECT_THAT([&] { cf::tokenize::parse_caption_prompts(bad, v, "P"); }, Throws("made with another tokenizer"));
@@ -127,7 +141,8 @@ TEST(CaptionModelPrompts, EmptyAndGarbledCaptionsAreRejectedWithAReason) {
   const std::string loop = "a car in the king the king the king the king the king the k";
   EXPECT_EQ(caption_problem(loop, 3, 0), "");  // check off
   EXPECT_EQ(caption_problem(loop, 3, 5), "");
-  EXPECT_EQ(caption_problem(loop, 3, 4), "garbled generation: 'the king' 5 times in a row (caption.model_max_repeats = 4)");
+  EXPECT_EQ(caption_problem(loop, 3, 4),
+            "garbled generation: 'the king' 5 times in a row (caption.model_max_repeats = 4)");
   EXPECT_NE(caption_problem("car car car car car car", 3, 4).find("'car' 6 times"), std::string::npos);
   EXPECT_EQ(caption_problem("A car. A bus. A car.", 3, 1), "");  // not back to back
 }

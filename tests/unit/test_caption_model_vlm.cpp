@@ -55,7 +55,7 @@ struct Fixture {
     sets.push_back("model.preset=" CF_SOURCE_DIR "/tests/data/micro.toml");
     sets.push_back("caption.model_max_new_tokens=6");
     sets.push_back("caption.model_batch=2");
-    sets.push_back("caption.model_max_repeats=0");  // a random model loops
+    sets.push_back("caption.model_max_repeats=0");                            // a random model loops
     std::rotate(sets.begin(), sets.begin() + (sets.size() - 6), sets.end());  // the test's own sets win
     return cf::Config::load(s, "", sets);
   }

@@ -20,7 +20,10 @@ RetrievedRegion region(const std::string& label, float x, float y, float w, floa
   r.region_id = id;
   r.label = label;
   r.kb_name = label;
-  r.box[0] = x; r.box[1] = y; r.box[2] = w; r.box[3] = h;
+  r.box[0] = x;
+  r.box[1] = y;
+  r.box[2] = w;
+  r.box[3] = h;
   return r;
 }
 
@@ -78,7 +81,9 @@ TEST(CaptionText, ObjectsSelectionAndFineCaption) {
   EXPECT_EQ(objs[0].label, "traffic cone");  // most relevant first, unknown dropped
   EXPECT_EQ(objects_json(objs)[0]["box"][0], 500.0);
   std::string fine = fine_caption("Raw.", objs, 60);
-  EXPECT_EQ(fine, "Raw. About the traffic cone: A traffic cone is a cone-shaped marker. It matters for driving and calls for attention.");
+  EXPECT_EQ(fine,
+            "Raw. About the traffic cone: A traffic cone is a cone-shaped marker. It matters for driving and calls for "
+            "attention.");
   EXPECT_EQ(caption_objects({car, cone}, 1).size(), 1u);
 }
 
@@ -96,7 +101,8 @@ TEST(CaptionText, ImageAttributesFromPixels) {
 TEST(CaptionPrompts, TemplatesAndShippedPrompts) {
   EXPECT_EQ(fill_template("a {{x}} b {{y}}", {{"x", "1"}, {"y", "2"}}, "k"), "a 1 b 2");
   EXPECT_THROW(fill_template("{{nope}}", {}, "caption.prompt_raw"), cf::ConfigError);
-  for (const char* n : {"caption_system", "caption_raw", "caption_refine", "qa_system", "qa_generate", "cosmos_annotation"})
+  for (const char* n :
+       {"caption_system", "caption_raw", "caption_refine", "qa_system", "qa_generate", "cosmos_annotation"})
     EXPECT_FALSE(load_prompt(n, "", "k").empty()) << n;
   EXPECT_THROW(load_prompt("caption_raw", "/nonexistent/prompt.txt", "caption.prompt_raw"), cf::ConfigError);
 }

@@ -22,7 +22,8 @@ cf::ConfigSchema schema() {
 
 std::string write_toml(const std::string& text) {
   static int n = 0;
-  auto p = std::filesystem::temp_directory_path() / ("cf_cfg_" + std::to_string(getpid()) + "_" + std::to_string(n++) + ".toml");
+  auto p = std::filesystem::temp_directory_path() /
+           ("cf_cfg_" + std::to_string(getpid()) + "_" + std::to_string(n++) + ".toml");
   std::ofstream(p) << text;
   return p.string();
 }

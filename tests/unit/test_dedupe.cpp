@@ -9,9 +9,9 @@ using cf::ingest::DedupeUnit;
 TEST(Dedupe, ExactKeepsEarliestAndNearUsesHammingThreshold) {
   std::vector<DedupeUnit> u = {
       {"a", false, {"h1"}, {0x0F0F0F0F0F0F0F0Full}},
-      {"b", false, {"h2"}, {0x0F0F0F0F0F0F0F0Full ^ 0x7ull}},    // 3 bits from a
-      {"c", false, {"h1"}, {0x0F0F0F0F0F0F0F0Full}},             // exact copy of a
-      {"d", false, {"h3"}, {0xF0F0F0F0F0F0F0F0ull}},             // far from all
+      {"b", false, {"h2"}, {0x0F0F0F0F0F0F0F0Full ^ 0x7ull}},      // 3 bits from a
+      {"c", false, {"h1"}, {0x0F0F0F0F0F0F0F0Full}},               // exact copy of a
+      {"d", false, {"h3"}, {0xF0F0F0F0F0F0F0F0ull}},               // far from all
       {"e", false, {"h4"}, {0x0F0F0F0F0F0F0F0Full ^ 0x3F000ull}},  // 6 bits from a
   };
   auto d = cf::ingest::dedupe(u, {true, true, 5});

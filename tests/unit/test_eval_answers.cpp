@@ -53,9 +53,12 @@ TEST(EvalAnswers, StageDirectoryAndJsonlJoin) {
   write_generate_dir(d / "gen_a", "model-a", {"2", "a red car is ahead", "x"});
   {
     std::ofstream f(d / "b.jsonl");
-    f << R"({"sample_id":"s1","item_id":"images/scene_1.jpg","task":"general_perception","question":"q1","reference":"a red car is ahead","answer":"a bus"})" "\n\n";
-    f << R"({"sample_id":"s0","task":"closed","question":"q0","reference":"2","answer":"3"})" "\n";
-    f << R"({"sample_id":"s9","task":"closed","question":"q9","reference":"1","answer":"1"})" "\n";
+    f << R"({"sample_id":"s1","item_id":"images/scene_1.jpg","task":"general_perception","question":"q1","reference":"a red car is ahead","answer":"a bus"})"
+         "\n\n";
+    f << R"({"sample_id":"s0","task":"closed","question":"q0","reference":"2","answer":"3"})"
+         "\n";
+    f << R"({"sample_id":"s9","task":"closed","question":"q9","reference":"1","answer":"1"})"
+         "\n";
   }
   auto rows = read_answers((d / "gen_a").string(), "");
   ASSERT_EQ(rows.size(), 3u);
@@ -95,7 +98,10 @@ TEST(EvalAnswers, ErrorsNameTheSource) {
       EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
     }
   };
-  { std::ofstream(d / "broken.jsonl") << "{\"answer\":\"x\",\"reference\":\"y\",\"task\":\"closed\",\"sample_id\":\"a\"}\n{oops\n"; }
+  {
+    std::ofstream(d / "broken.jsonl")
+        << "{\"answer\":\"x\",\"reference\":\"y\",\"task\":\"closed\",\"sample_id\":\"a\"}\n{oops\n";
+  }
   expect_error((d / "broken.jsonl").string(), "broken.jsonl:2: not JSON");
   { std::ofstream(d / "noref.jsonl") << "{\"answer\":\"x\",\"task\":\"closed\"}\n"; }
   expect_error((d / "noref.jsonl").string(), "noref.jsonl:1: no 'reference'");
@@ -135,8 +141,7 @@ class FlakyJudge : public Judge {
 TEST(EvalAnswers, FailedJudgmentsAreCountedAndScoredAsMinimum) {
   EvalSet set;
   set.models = {"a", "b"};
-  for (int i = 0; i < 3; ++i)
-    set.samples.push_back({"s" + std::to_string(i), "", "general", "q", "ref", {"x", "y"}});
+  for (int i = 0; i < 3; ++i) set.samples.push_back({"s" + std::to_string(i), "", "general", "q", "ref", {"x", "y"}});
   FlakyJudge judge;
   EvalOptions opt;
   opt.elo.bootstrap_rounds = 10;
@@ -147,7 +152,8 @@ TEST(EvalAnswers, FailedJudgmentsAreCountedAndScoredAsMinimum) {
   EXPECT_EQ(r.judgments.size(), 12u);
   const Tally& a = r.task.at("general")[0];
   EXPECT_EQ(a.judged + a.failed, 3);
-  EXPECT_DOUBLE_EQ(r.task.at("general")[0].mean(true) + r.task.at("general")[1].mean(true), (5 + 5 + 1) / 3.0 + (5 + 1 + 5) / 3.0);
+  EXPECT_DOUBLE_EQ(r.task.at("general")[0].mean(true) + r.task.at("general")[1].mean(true),
+                   (5 + 5 + 1) / 3.0 + (5 + 1 + 5) / 3.0);
   EXPECT_DOUBLE_EQ(a.mean(false), 5.0);
   EXPECT_EQ(r.pairs_failed, 1);
   ASSERT_EQ(r.outcomes.size(), 2u);  // samples 1 and 2; verdicts +1 then -1 = a wins both

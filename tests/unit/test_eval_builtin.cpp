@@ -27,7 +27,9 @@ TEST(EvalBuiltin, FieldKinds) {
   EXPECT_EQ(s(FieldKind::Int, 3, 2), 1);
   EXPECT_EQ(s(FieldKind::Int, 3, "three-ish"), 1);
   EXPECT_EQ(s(FieldKind::EnumList, nullptr, json::array()), 5);
-  EXPECT_EQ(s(FieldKind::EnumList, json{"Yield to VRUs", "Vehicle following"}, json{"vehicle following", "yield to VRUs"}), 5);
+  EXPECT_EQ(
+      s(FieldKind::EnumList, json{"Yield to VRUs", "Vehicle following"}, json{"vehicle following", "yield to VRUs"}),
+      5);
   EXPECT_EQ(s(FieldKind::EnumList, json{"Yield to VRUs", "Vehicle following"}, json{"Vehicle following"}), 3);
   EXPECT_EQ(s(FieldKind::EnumList, json{"Yield to VRUs"}, nullptr), 1);
   EXPECT_EQ(s(FieldKind::Text, nullptr, nullptr), 5);
@@ -47,7 +49,8 @@ TEST(EvalBuiltin, TextMatchFactsAndNumbers) {
   const auto partial = match_text(ref, "The road is wet.");
   EXPECT_NEAR(partial.fact_recall, 1.0 / 3, 1e-9);
   EXPECT_DOUBLE_EQ(partial.fact_precision, 1.0);
-  const auto para = match_text(ref, "Traffic is light and the road surface is wet; the ego car slows down for a pedestrian on the crosswalk.");
+  const auto para = match_text(
+      ref, "Traffic is light and the road surface is wet; the ego car slows down for a pedestrian on the crosswalk.");
   EXPECT_GT(para.similarity, partial.similarity);
   EXPECT_EQ(match_text("", "").score, 5);
   EXPECT_EQ(match_text("something", "").score, 1);
@@ -78,7 +81,8 @@ namespace {
 json degrade(const std::string& field, const json& v, const std::vector<json>& others, size_t salt) {
   if (v.is_boolean()) return !v.get<bool>();
   if (v.is_number_integer()) return v.get<int>() % 4 + 1;
-  if (field == "interactive_expanded_metaaction") return json{v.is_array() && !v.empty() && v[0] == "React to animals" ? "Overtake vehicles" : "React to animals"};
+  if (field == "interactive_expanded_metaaction")
+    return json{v.is_array() && !v.empty() && v[0] == "React to animals" ? "Overtake vehicles" : "React to animals"};
   for (size_t k = 0; k < others.size(); ++k) {
     const json& o = others[(k + salt) % others.size()];
     if (o.contains(field) && normalize_enum(o[field].is_string() ? o[field].get<std::string>() : "") !=
@@ -108,7 +112,8 @@ TEST(EvalBuiltin, PerfectBeatsDegradedOnEveryFieldOfGeneratedScenes) {
     json j = json::parse(in);
     json a = j.contains("annotation") ? j["annotation"] : json::object();
     if (!j.contains("annotation"))
-      for (const auto& f : schema_fields()) if (j.contains(f)) a[f] = j[f];
+      for (const auto& f : schema_fields())
+        if (j.contains(f)) a[f] = j[f];
     anns.push_back(a);
   }
   fs::remove_all(dir);
@@ -116,7 +121,8 @@ TEST(EvalBuiltin, PerfectBeatsDegradedOnEveryFieldOfGeneratedScenes) {
   std::map<std::string, int> seen;
   for (size_t i = 0; i < anns.size(); ++i) {
     std::vector<json> others;
-    for (size_t k = 0; k < anns.size(); ++k) if (k != i) others.push_back(anns[k]);
+    for (size_t k = 0; k < anns.size(); ++k)
+      if (k != i) others.push_back(anns[k]);
     json bad = anns[i];
     for (const auto& f : annotation_fields(anns[i])) {
       bad[f] = degrade(f, anns[i][f], others, i);

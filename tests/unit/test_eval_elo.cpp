@@ -13,7 +13,7 @@ TEST(EvalElo, CombineOrdersCancelsPositionBias) {
   EXPECT_EQ(combine_orders(-1, +1), 0.0);  // b better in both orders
   EXPECT_EQ(combine_orders(+1, +1), 0.5);  // the first shown always wins: position bias → tie
   EXPECT_EQ(combine_orders(-1, -1), 0.5);
-  EXPECT_EQ(combine_orders(+1, 0), 1.0);   // one order a, the other a tie
+  EXPECT_EQ(combine_orders(+1, 0), 1.0);  // one order a, the other a tie
   EXPECT_EQ(combine_orders(0, +1), 0.0);
   EXPECT_EQ(combine_orders(0, 0), 0.5);
 }
@@ -55,8 +55,15 @@ TEST(EvalElo, ThreeModelsSatisfyTheLikelihoodEquations) {
   // a > b > c with some upsets. At the MLE, each model's (prior-augmented) wins equal its
   // expected wins, and the ratings are ordered.
   std::vector<Outcome> o;
-  auto add = [&](int a, int b, double s, int n) { for (int i = 0; i < n; ++i) o.push_back({a, b, s}); };
-  add(0, 1, 1, 7); add(0, 1, 0, 3); add(1, 2, 1, 6); add(1, 2, 0.5, 2); add(0, 2, 1, 9); add(2, 0, 1, 1);
+  auto add = [&](int a, int b, double s, int n) {
+    for (int i = 0; i < n; ++i) o.push_back({a, b, s});
+  };
+  add(0, 1, 1, 7);
+  add(0, 1, 0, 3);
+  add(1, 2, 1, 6);
+  add(1, 2, 0.5, 2);
+  add(0, 2, 1, 9);
+  add(2, 0, 1, 1);
   EloOptions opt;
   auto r = fit_elo(o, 3, opt);
   EXPECT_GT(r[0], r[1]);
@@ -67,7 +74,8 @@ TEST(EvalElo, ThreeModelsSatisfyTheLikelihoodEquations) {
   double wins[3] = {7 + 9 + 1, 3 + 6 + 1 + 1, 1 + 1 + 1};  // + prior/2 per opponent
   for (int i = 0; i < 3; ++i) {
     double expect = 0;
-    for (int j = 0; j < 3; ++j) if (j != i) expect += games[i][j] * p(i, j);
+    for (int j = 0; j < 3; ++j)
+      if (j != i) expect += games[i][j] * p(i, j);
     EXPECT_NEAR(expect, wins[i], 1e-6) << i;
   }
 }

@@ -24,7 +24,7 @@ void fails(const std::string& s, const std::string& why) {
 TEST(EvalExtract, Tags) {
   EXPECT_EQ(ok_score("Both mention rain. <score>4</score>"), 4);
   EXPECT_EQ(ok_score("<SCORE> 2 </SCORE>"), 2);
-  EXPECT_EQ(ok_score("Close match.\n<answer>5</answer>"), 5);            // the recipe's tag
+  EXPECT_EQ(ok_score("Close match.\n<answer>5</answer>"), 5);  // the recipe's tag
   EXPECT_EQ(ok_score("<score>[3]</score>"), 3);
   EXPECT_EQ(ok_score("draft <score>2</score> ... final <score>4</score>"), 4);  // last wins
   EXPECT_EQ(ok_score("There are 3 cars and 2 lanes. <score>5</score>"), 5);     // numbers + tag

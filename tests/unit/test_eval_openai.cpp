@@ -25,9 +25,10 @@ using cf::load_prompt;
 namespace {
 
 std::string reply(const std::string& content) {
-  nlohmann::json j = {{"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}},
-                                    {"finish_reason", "stop"}}}},
-                      {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 3}}}};
+  nlohmann::json j = {
+      {"choices",
+       {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
+      {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 3}}}};
   return j.dump();
 }
 
@@ -47,7 +48,8 @@ std::string fair(const std::string& user) {
     const std::string ref = between("(treat as correct):\n", "\n\nAnswer A:");
     const std::string a = between("Answer A:\n", "\n\nAnswer B:");
     const std::string b = between("Answer B:\n", "\n\nDecide");
-    return std::string("Compared. <verdict>") + (a == ref && b != ref ? "A" : (b == ref && a != ref ? "B" : "tie")) + "</verdict>";
+    return std::string("Compared. <verdict>") + (a == ref && b != ref ? "A" : (b == ref && a != ref ? "B" : "tie")) +
+           "</verdict>";
   }
   const std::string ref = between("(treat as correct):\n", "\n\nModel answer");
   const std::string ans = between("Model answer to grade:\n", "\n\nGrade");
@@ -57,8 +59,8 @@ std::string fair(const std::string& user) {
 class JudgeServer : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto route = [this](const std::string& name, std::function<std::string(int, const std::string&)> f, int status = 200,
-                        int delay_first_ms = 0) {
+    auto route = [this](const std::string& name, std::function<std::string(int, const std::string&)> f,
+                        int status = 200, int delay_first_ms = 0) {
       srv_.Post("/" + name + "/v1/chat/completions", [=](const httplib::Request& rq, httplib::Response& rs) {
         const std::string user = user_text(rq);
         int n;
@@ -69,12 +71,15 @@ class JudgeServer : public ::testing::Test {
         }
         if (delay_first_ms && n == 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_first_ms));
         rs.status = status;
-        rs.set_content(status == 200 ? reply(f(n, user)) : "overloaded", status == 200 ? "application/json" : "text/plain");
+        rs.set_content(status == 200 ? reply(f(n, user)) : "overloaded",
+                       status == 200 ? "application/json" : "text/plain");
       });
     };
     route("good", [](int, const std::string& u) { return fair(u); });
-    route("slow", [](int, const std::string& u) { return fair(u); }, 200, 900);
-    route("down", [](int, const std::string&) { return ""; }, 503);
+    route(
+        "slow", [](int, const std::string& u) { return fair(u); }, 200, 900);
+    route(
+        "down", [](int, const std::string&) { return ""; }, 503);
     route("garbled", [](int n, const std::string& u) { return n == 0 ? "They look similar, 3 or 4 maybe." : fair(u); });
     route("never", [](int, const std::string&) { return "Both answers are fine."; });
     route("biased", [](int, const std::string& u) {
@@ -105,13 +110,22 @@ class JudgeServer : public ::testing::Test {
   static EvalSet two_models() {
     EvalSet s;
     s.models = {"good", "bad"};
-    s.samples.push_back({"s0", "i0", "general", "What matters?", "a cone in the ego lane", {"a cone in the ego lane", "nothing"}});
+    s.samples.push_back(
+        {"s0", "i0", "general", "What matters?", "a cone in the ego lane", {"a cone in the ego lane", "nothing"}});
     s.samples.push_back({"s1", "i1", "suggestion", "What next?", "slow down", {"slow down", "speed up"}});
-    s.samples.push_back({"s2", "i2", "annotation", "Annotate.", R"({"weather":"Overcast","rule_violation":false})",
-                         {R"({"weather":"Overcast","rule_violation":false})", R"({"weather":"Clear skies","rule_violation":false})"}});
+    s.samples.push_back(
+        {"s2",
+         "i2",
+         "annotation",
+         "Annotate.",
+         R"({"weather":"Overcast","rule_violation":false})",
+         {R"({"weather":"Overcast","rule_violation":false})", R"({"weather":"Clear skies","rule_violation":false})"}});
     return s;
   }
-  int calls(const std::string& n) { std::lock_guard<std::mutex> l(mu_); return calls_[n]; }
+  int calls(const std::string& n) {
+    std::lock_guard<std::mutex> l(mu_);
+    return calls_[n];
+  }
 
   httplib::Server srv_;
   std::thread thread_;
@@ -194,7 +208,7 @@ TEST(EvalConfig, ShippedPromptsFillAndBadPlaceholdersAreConfigErrors) {
   cf::ConfigSchema schema;
   declare_eval_config(schema);
   EXPECT_NO_THROW(fill_template(load_prompt("judge_score", "", "k"),
-                              {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer", ""}}, "k"));
+                                {{"question", ""}, {"guidance", ""}, {"reference", ""}, {"answer", ""}}, "k"));
   try {
     fill_template("Grade {{anwser}}", {{"answer", ""}}, "eval.prompt_score");
     FAIL();

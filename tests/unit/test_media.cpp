@@ -56,7 +56,11 @@ TEST(Media, BadInputsGiveReasons) {
   EXPECT_NE(reason(png, small).find("exceed media.max_pixels"), std::string::npos);
   std::string garbage = jpg;  // valid header and end marker, garbage in between
   for (size_t i = 600; i + 600 < garbage.size(); ++i) garbage[i] = static_cast<char>(i * 31);
-  EXPECT_NO_THROW({ try { cf::media::decode_image(garbage, {}, nullptr, nullptr); } catch (const cf::media::MediaError&) {} });
+  EXPECT_NO_THROW({
+    try {
+      cf::media::decode_image(garbage, {}, nullptr, nullptr);
+    } catch (const cf::media::MediaError&) {}
+  });
 }
 
 TEST(Media, HashesSeeContentNotFormat) {
@@ -68,8 +72,8 @@ TEST(Media, HashesSeeContentNotFormat) {
   c.at<cv::Vec3b>(0, 0)[0] ^= 1;
   EXPECT_NE(cf::media::content_hash(img), cf::media::content_hash(c));
   EXPECT_LE(cf::media::hamming_distance(cf::media::perceptual_hash(img), cf::media::perceptual_hash(c)), 2);
-  EXPECT_GT(cf::media::hamming_distance(cf::media::perceptual_hash(img),
-                                        cf::media::perceptual_hash(pattern(64, 48))), 10);
+  EXPECT_GT(cf::media::hamming_distance(cf::media::perceptual_hash(img), cf::media::perceptual_hash(pattern(64, 48))),
+            10);
 }
 
 TEST(Media, FramePlanUniformAndFps) {
@@ -79,7 +83,7 @@ TEST(Media, FramePlanUniformAndFps) {
   s.clip_seconds = 2.0;
   auto p = cf::media::plan_frames(50, 10.0, s);  // 5 s -> clips of 2, 2, 1 s
   ASSERT_EQ(p.size(), 12u);
-  EXPECT_EQ(p[0].source_frame, 2);   // (0 + 0.5 * 2/4) s * 10 fps
+  EXPECT_EQ(p[0].source_frame, 2);  // (0 + 0.5 * 2/4) s * 10 fps
   EXPECT_EQ(p[3].source_frame, 17);
   EXPECT_EQ(p[4].clip, 1);
   EXPECT_EQ(p[11].clip, 2);

@@ -40,8 +40,10 @@ TEST(EvalSynthesis, ScoresOneImage) {
   o.min_area = 500;
   o.large_area = 1000;
   auto r = eval_item(t, {{car_rle, "car"}}, {"car", "bus", "unknown object"},
-                     {{"How many cars are visible in the image?", "1"}, {"Is there a pedestrian in the image?", "No"},
-                      {"How many unknown objects are visible in the image?", "3"}}, o);
+                     {{"How many cars are visible in the image?", "1"},
+                      {"Is there a pedestrian in the image?", "No"},
+                      {"How many unknown objects are visible in the image?", "3"}},
+                     o);
   EXPECT_EQ(r["totals"]["gt"], 1);  // the pedestrian is below min_area
   EXPECT_EQ(r["totals"]["matched"], 1);
   EXPECT_EQ(r["totals"]["named"], 1);

@@ -18,7 +18,9 @@ cf::Shard make_ingest(const std::vector<std::string>& ids, const std::vector<std
   cf::Shard s;
   std::vector<std::string> jpeg;
   for (const auto& id : ids) jpeg.push_back("JPEG:" + id);
-  s.items.put_bytes("item_id", ids); s.items.put_bytes("clip_id", clips); s.items.put_i64("frame_index", frames);
+  s.items.put_bytes("item_id", ids);
+  s.items.put_bytes("clip_id", clips);
+  s.items.put_i64("frame_index", frames);
   s.items.put_bytes("image", jpeg, false);
   return s;
 }
@@ -83,7 +85,7 @@ TEST(MergeJoin, SamplesPerItemClipAnnotationAndSplitAsUnit) {
                                     {"", "v.mp4#clip000", "v.mp4#clip000"}, {-1, 1, 0});
   MergeOptions o;
   const auto units = count_units(qa, o);
-  ASSERT_EQ(units.size(), 2u);  // f01 has no QA: no samples of its own
+  ASSERT_EQ(units.size(), 2u);     // f01 has no QA: no samples of its own
   EXPECT_EQ(units[0].samples, 3);  // 2 QA + caption
   EXPECT_EQ(units[1].samples, 3);  // 1 QA + caption + annotation
   o.split = choose_threshold(units, 0, 1.0);
@@ -118,7 +120,8 @@ TEST(MergeJoin, SamplesPerItemClipAnnotationAndSplitAsUnit) {
 
 TEST(MergeJoin, MissingImageOrCaptionIsAFailure) {
   const cf::Shard qa = make_qa(), cap;
-  const cf::Shard ing = make_ingest({"v.mp4#clip000/f00", "v.mp4#clip000/f01"}, {"v.mp4#clip000", "v.mp4#clip000"}, {0, 1});
+  const cf::Shard ing =
+      make_ingest({"v.mp4#clip000/f00", "v.mp4#clip000/f01"}, {"v.mp4#clip000", "v.mp4#clip000"}, {0, 1});
   MergeOptions o;
   cf::Shard cap1 = make_caption();
   MergedShard m = merge_shard({qa, cap1, ing, 3}, o);
@@ -153,7 +156,8 @@ TEST(MergeLlava, RecordFormat) {
 
 TEST(MergeStats, PartsAddUpAndReasonsAggregate) {
   EXPECT_EQ(normalize_reason("truncated JPEG at byte 1234 of 'a/b_01.jpg'"), "truncated JPEG at byte N of '…'");
-  EXPECT_EQ(normalize_reason("near duplicate of images/scene_000123.jpg (distance 2.5)"), "near duplicate of images/scene_N.jpg (distance N)");
+  EXPECT_EQ(normalize_reason("near duplicate of images/scene_000123.jpg (distance 2.5)"),
+            "near duplicate of images/scene_N.jpg (distance N)");
   MergedShard m;
   m.train.push_back({"a#q00", "a", "closed", "How many cars?", "2", 1, {"a"}});
   m.eval.push_back({"b#q00", "b", "closed", "How many buses?", "0", 1, {"b"}});

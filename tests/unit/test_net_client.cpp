@@ -23,26 +23,29 @@ using cf::net::OpenAiClient;
 const char* kKey = "sk-test-SECRET-4242";
 
 std::string good_reply(const std::string& content) {
-  nlohmann::json j = {{"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}},
-                                    {"finish_reason", "stop"}}}},
-                      {"usage", {{"prompt_tokens", 11}, {"completion_tokens", 7}}}};
+  nlohmann::json j = {
+      {"choices",
+       {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", content}}}, {"finish_reason", "stop"}}}},
+      {"usage", {{"prompt_tokens", 11}, {"completion_tokens", 7}}}};
   return j.dump();
 }
 
 class NetServer : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto route = [this](const std::string& name, std::function<void(int, const httplib::Request&, httplib::Response&)> f) {
-      srv_.Post("/" + name + "/v1/chat/completions", [this, name, f](const httplib::Request& rq, httplib::Response& rs) {
-        int n;
-        {
-          std::lock_guard<std::mutex> l(mu_);
-          n = calls_[name]++;
-          last_body_[name] = rq.body;
-          last_auth_[name] = rq.get_header_value("Authorization");
-        }
-        f(n, rq, rs);
-      });
+    auto route = [this](const std::string& name,
+                        std::function<void(int, const httplib::Request&, httplib::Response&)> f) {
+      srv_.Post("/" + name + "/v1/chat/completions",
+                [this, name, f](const httplib::Request& rq, httplib::Response& rs) {
+                  int n;
+                  {
+                    std::lock_guard<std::mutex> l(mu_);
+                    n = calls_[name]++;
+                    last_body_[name] = rq.body;
+                    last_auth_[name] = rq.get_header_value("Authorization");
+                  }
+                  f(n, rq, rs);
+                });
     };
     auto ok = [](httplib::Response& rs) { rs.set_content(good_reply("hello"), "application/json"); };
     route("ok", [=](int, const httplib::Request&, httplib::Response& rs) { ok(rs); });
@@ -51,14 +54,18 @@ class NetServer : public ::testing::Test {
       ok(rs);
     });
     route("flaky", [=](int n, const httplib::Request&, httplib::Response& rs) {
-      if (n < 2) { rs.status = 503; rs.set_content("busy", "text/plain"); } else ok(rs);
+      if (n < 2) {
+        rs.status = 503;
+        rs.set_content("busy", "text/plain");
+      } else ok(rs);
     });
     route("always500", [](int, const httplib::Request& rq, httplib::Response& rs) {
       rs.status = 500;  // a careless server echoing the header back
       rs.set_content("internal error; you sent " + rq.get_header_value("Authorization"), "text/plain");
     });
     route("garbage", [=](int n, const httplib::Request&, httplib::Response& rs) {
-      if (n == 0) rs.set_content("{\"choices\": [ {\"mess", "application/json"); else ok(rs);
+      if (n == 0) rs.set_content("{\"choices\": [ {\"mess", "application/json");
+      else ok(rs);
     });
     route("truncated", [=](int n, const httplib::Request&, httplib::Response& rs) {
       if (n > 0) return ok(rs);
@@ -68,11 +75,15 @@ class NetServer : public ::testing::Test {
       });
     });
     route("ratelimit", [=](int n, const httplib::Request&, httplib::Response& rs) {
-      if (n == 0) { rs.status = 429; rs.set_header("Retry-After", "0.4"); rs.set_content("slow down", "text/plain"); }
-      else ok(rs);
+      if (n == 0) {
+        rs.status = 429;
+        rs.set_header("Retry-After", "0.4");
+        rs.set_content("slow down", "text/plain");
+      } else ok(rs);
     });
     route("badrequest", [](int, const httplib::Request&, httplib::Response& rs) {
-      rs.status = 400; rs.set_content("{\"error\":\"bad model\"}", "application/json");
+      rs.status = 400;
+      rs.set_content("{\"error\":\"bad model\"}", "application/json");
     });
     route("echo", [](int, const httplib::Request& rq, httplib::Response& rs) {
       auto j = nlohmann::json::parse(rq.body);
@@ -102,7 +113,10 @@ class NetServer : public ::testing::Test {
     r.messages = {{"user", "hi", ""}};
     return r;
   }
-  int calls(const std::string& n) { std::lock_guard<std::mutex> l(mu_); return calls_[n]; }
+  int calls(const std::string& n) {
+    std::lock_guard<std::mutex> l(mu_);
+    return calls_[n];
+  }
 
   httplib::Server srv_;
   std::thread thread_;

@@ -15,7 +15,10 @@ RetrievedRegion region(const std::string& label, float x, float y, float w, floa
   RetrievedRegion r;
   r.label = label;
   r.kb_name = label;
-  r.box[0] = x; r.box[1] = y; r.box[2] = w; r.box[3] = h;
+  r.box[0] = x;
+  r.box[1] = y;
+  r.box[2] = w;
+  r.box[3] = h;
   return r;
 }
 

@@ -63,7 +63,8 @@ TEST(QaJson, ValidateCoercesOrRejects) {
 
 TEST(QaCosmos, RecipeExampleValidatesAndKeepsOrder) {
   // The recipe's example annotation (with its typographic hyphen and "False" strings).
-  nlohmann::json a = nlohmann::json::parse(R"J({"weather": "Light rain", "lighting": "Daytime (low\u2011contrast daylight)",
+  nlohmann::json a =
+      nlohmann::json::parse(R"J({"weather": "Light rain", "lighting": "Daytime (low\u2011contrast daylight)",
     "road_conditions": "Wet surface with puddles", "traffic_light": "N/A", "traffic_sign": "A keep right sign.\n",
     "additional_traffic_rules": null, "road_type": "Collector road", "junction_type": "Straight segment",
     "lane_type": "Single lane each direction", "additional_map_rules": null,
@@ -86,7 +87,8 @@ TEST(QaOpenAi, ReplyParsingCountsRejects) {
   std::map<std::string, int64_t> rejects;
   std::string why;
   auto qa = parse_qa_reply(
-      "```json\n{\"qa\": [{\"task\": \"coda\", \"kind\": \"region_perception\", \"question\": \"What is at [1, 2, 3, 4]?\","
+      "```json\n{\"qa\": [{\"task\": \"coda\", \"kind\": \"region_perception\", \"question\": \"What is at [1, 2, 3, "
+      "4]?\","
       " \"answer\": \"A cone.\", \"box\": [\"1\", 2, 3, 4]},"
       " {\"task\": \"coda\", \"kind\": \"gossip\", \"question\": \"q\", \"answer\": \"a\"},"
       " {\"task\": \"llava\", \"kind\": \"conversation\", \"answer\": \"a\"}]}\n```",

@@ -41,8 +41,8 @@ std::vector<DbEntry> labels(int64_t n) {
 }
 
 struct TempDir {
-  fs::path path = fs::temp_directory_path() / ("cf-test-db-" + std::to_string(getpid()) + "-" +
-                                              std::to_string(counter++));
+  fs::path path =
+      fs::temp_directory_path() / ("cf-test-db-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
   ~TempDir() { fs::remove_all(path); }
   static inline int counter = 0;
 };
@@ -187,7 +187,8 @@ TEST(RetrieveDb, LoadErrorsNameTheProblem) {
   }
   const auto data = unit_vectors(10, 8, 5);
   VectorDb::build(dir.path.string(), data, 8, labels(10), {}, {});
-  std::ofstream(dir.path / "labels.jsonl", std::ios::app) << R"({"id": 10, "label": "extra"})" << "\n";
+  std::ofstream(dir.path / "labels.jsonl", std::ios::app) << R"({"id": 10, "label": "extra"})"
+                                                          << "\n";
   try {
     VectorDb::load(dir.path.string());
     FAIL() << "expected an error";

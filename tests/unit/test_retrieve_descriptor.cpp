@@ -144,8 +144,8 @@ TEST(RetrieveDescriptor, LeaveOneOutNamesScenegenClasses) {
     report += " " + cls + " " + std::to_string(pc.first) + "/" + std::to_string(pc.second);
   for (const auto& [k, v] : confusion) report += " [" + k + " " + std::to_string(v) + "]";
   const double acc = double(correct) / n, large_acc = double(large_correct) / large;
-  std::printf("[leave-one-out] all objects (area >= 64 px): %.3f of %lld; boxes >= 24x24: %.3f of %d;%s\n",
-              acc, static_cast<long long>(n), large_acc, large, report.c_str());
+  std::printf("[leave-one-out] all objects (area >= 64 px): %.3f of %lld; boxes >= 24x24: %.3f of %d;%s\n", acc,
+              static_cast<long long>(n), large_acc, large, report.c_str());
   // Measured (seed 99, 80 scenes, six colour bands): 0.855 overall, 0.869 for boxes >= 24x24; cars,
   // pedestrians and signs >= 0.93, but buses (7/20) and trucks (24/34) are often named car or each other.
   EXPECT_GE(large_acc, 0.8);

@@ -44,13 +44,13 @@ TEST(RetrieveObjects, OneConfidentRegionPerObject) {
     return c;
   };
   const std::vector<ObjectCandidate> c = {
-      cand(true, 0.95f, {100, 100, 80, 60}),     // whole car
-      cand(true, 0.96f, {110, 105, 30, 20}),     // its window, named more confidently: kept, the car dropped
-      cand(true, 0.945f, {102, 101, 78, 58}),    // the car again, slightly smaller (IoU > 0.5)
-      cand(true, 0.97f, {400, 100, 50, 50}),     // another object
-      cand(true, 0.9f, {600, 100, 20, 20}),      // weak name
-      cand(false, 0.99f, {700, 100, 20, 20}),    // unknown
-      cand(true, 0.99f, {800, 100, 20, 20}, 0.8f),   // mostly background neighbours
+      cand(true, 0.95f, {100, 100, 80, 60}),              // whole car
+      cand(true, 0.96f, {110, 105, 30, 20}),              // its window, named more confidently: kept, the car dropped
+      cand(true, 0.945f, {102, 101, 78, 58}),             // the car again, slightly smaller (IoU > 0.5)
+      cand(true, 0.97f, {400, 100, 50, 50}),              // another object
+      cand(true, 0.9f, {600, 100, 20, 20}),               // weak name
+      cand(false, 0.99f, {700, 100, 20, 20}),             // unknown
+      cand(true, 0.99f, {800, 100, 20, 20}, 0.8f),        // mostly background neighbours
       cand(true, 0.99f, {900, 100, 20, 20}, 0.f, 0.6f)};  // neighbours disagree on the name
   ObjectOptions o;  // min_score 0.94, max_background 0.5, min_agreement 0.9, IoU 0.5, containment 0.7
   const auto keep = select_objects(c, o);

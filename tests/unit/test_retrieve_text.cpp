@@ -23,10 +23,10 @@ using namespace cf::retrieve;
 namespace fs = std::filesystem;
 
 TEST(RetrieveBm25, RanksHandCases) {
-  Bm25 bm({"red traffic light at the junction",                        // 0
-           "a deer standing on a country road at night",               // 1
+  Bm25 bm({"red traffic light at the junction",                         // 0
+           "a deer standing on a country road at night",                // 1
            "deer deer deer deer crossing sign warns of deer crossing",  // 2
-           "fallen cargo box debris in the lane"});                    // 3
+           "fallen cargo box debris in the lane"});                     // 3
   EXPECT_EQ(bm.best("traffic light"), 0);
   EXPECT_EQ(bm.best("box in lane"), 3);
   EXPECT_EQ(bm.best("helicopter"), -1);
@@ -48,9 +48,10 @@ TEST(RetrieveBm25, RanksHandCases) {
 }
 
 TEST(RetrieveKb, NameAliasAndBm25Lookup) {
-  KnowledgeBase kb({{"traffic light", {"signal", "stoplight"}, "A signal head with red, amber and green lamps.", "obey"},
-                    {"traffic cone", {"cone", "pylon"}, "An orange plastic cone marking road works.", "avoid"},
-                    {"debris", {"road debris"}, "Objects lying on the road such as a mattress or a tire.", "steer"}});
+  KnowledgeBase kb(
+      {{"traffic light", {"signal", "stoplight"}, "A signal head with red, amber and green lamps.", "obey"},
+       {"traffic cone", {"cone", "pylon"}, "An orange plastic cone marking road works.", "avoid"},
+       {"debris", {"road debris"}, "Objects lying on the road such as a mattress or a tire.", "steer"}});
   EXPECT_EQ(normalize_name("Traffic_Light!"), "traffic light");
   EXPECT_EQ(normalize_name("Cones"), "cone");
   EXPECT_EQ(normalize_name("bus"), "bus");
@@ -82,16 +83,35 @@ TEST(RetrieveKb, ShippedKnowledgeBaseCoversScenegenLabels) {
     EXPECT_GE(e.description.size(), 60u) << e.name;
     EXPECT_GE(e.driving_relevance.size(), 40u) << e.name;
   }
-  const std::vector<std::pair<std::string, std::string>> objects = {
-      {"car", ""}, {"truck", ""}, {"bus", ""}, {"pedestrian", ""}, {"cyclist", ""},
-      {"traffic_light", ""}, {"traffic_sign", ""}, {"cone", ""}, {"barrier", ""},
-      {"animal", ""}, {"debris", ""}, {"traffic_sign", "stop"}, {"traffic_sign", "yield"},
-      {"traffic_sign", "speed_limit"}, {"traffic_sign", "no_entry"},
-      {"traffic_sign", "pedestrian_crossing"}, {"traffic_sign", "keep_right"},
-      {"traffic_sign", "no_parking"}, {"traffic_sign", "road_work"}, {"traffic_sign", "curve_ahead"},
-      {"animal", "dog"}, {"animal", "deer"}, {"animal", "cow"}, {"animal", "horse"},
-      {"debris", "tire"}, {"debris", "mattress"}, {"debris", "cargo_box"}, {"debris", "rock"},
-      {"debris", "tree_branch"}};
+  const std::vector<std::pair<std::string, std::string>> objects = {{"car", ""},
+                                                                    {"truck", ""},
+                                                                    {"bus", ""},
+                                                                    {"pedestrian", ""},
+                                                                    {"cyclist", ""},
+                                                                    {"traffic_light", ""},
+                                                                    {"traffic_sign", ""},
+                                                                    {"cone", ""},
+                                                                    {"barrier", ""},
+                                                                    {"animal", ""},
+                                                                    {"debris", ""},
+                                                                    {"traffic_sign", "stop"},
+                                                                    {"traffic_sign", "yield"},
+                                                                    {"traffic_sign", "speed_limit"},
+                                                                    {"traffic_sign", "no_entry"},
+                                                                    {"traffic_sign", "pedestrian_crossing"},
+                                                                    {"traffic_sign", "keep_right"},
+                                                                    {"traffic_sign", "no_parking"},
+                                                                    {"traffic_sign", "road_work"},
+                                                                    {"traffic_sign", "curve_ahead"},
+                                                                    {"animal", "dog"},
+                                                                    {"animal", "deer"},
+                                                                    {"animal", "cow"},
+                                                                    {"animal", "horse"},
+                                                                    {"debris", "tire"},
+                                                                    {"debris", "mattress"},
+                                                                    {"debris", "cargo_box"},
+                                                                    {"debris", "rock"},
+                                                                    {"debris", "tree_branch"}};
   for (const auto& [cls, kind] : objects)
     for (const char* mode : {"class", "fine"}) {
       const std::string label = scenegen_label(cls, kind, mode);
@@ -124,7 +144,9 @@ TEST(RetrieveVote, ScoreMajorityAndUnknown) {
 // it reads, as cf-segment writes it.
 namespace {
 std::string rle_encode(const cv::Mat& m) { return cf::synth::rle_to_string(cf::synth::rle_encode(m)); }
-cv::Mat rle_decode(const std::string& s, int h, int w) { return cf::synth::rle_decode(cf::synth::rle_from_string(s, h, w)); }
+cv::Mat rle_decode(const std::string& s, int h, int w) {
+  return cf::synth::rle_decode(cf::synth::rle_from_string(s, h, w));
+}
 }  // namespace
 
 TEST(RetrieveRle, HandCaseAndRoundTrip) {
@@ -173,8 +195,10 @@ TEST(RetrieveTextVectors, NpyAndJsonl) {
   EXPECT_FLOAT_EQ(tv.vectors[2], 0.8f);
   EXPECT_FLOAT_EQ(tv.vectors[4], 1.0f);
   EXPECT_THROW(load_text_vectors((dir / "v.npy").string(), ""), cf::ConfigError);
-  std::ofstream(dir / "t.jsonl") << R"({"label": "cone", "vector": [1, 1]})" << "\n"
-                                 << R"({"label": "tire", "vector": [1, 2, 3]})" << "\n";
+  std::ofstream(dir / "t.jsonl") << R"({"label": "cone", "vector": [1, 1]})"
+                                 << "\n"
+                                 << R"({"label": "tire", "vector": [1, 2, 3]})"
+                                 << "\n";
   try {
     load_text_vectors((dir / "t.jsonl").string(), "");
     FAIL();

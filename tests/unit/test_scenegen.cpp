@@ -60,7 +60,8 @@ class SceneGenTest : public ::testing::Test {
 std::map<std::string, std::string> image_files(const fs::path& root) {
   std::map<std::string, std::string> out;
   for (const char* sub : {"images", "labels", "masks"})
-    for (const auto& e : fs::directory_iterator(root / sub)) out[std::string(sub) + "/" + e.path().filename().string()] = slurp(e.path());
+    for (const auto& e : fs::directory_iterator(root / sub))
+      out[std::string(sub) + "/" + e.path().filename().string()] = slurp(e.path());
   return out;
 }
 
@@ -168,8 +169,8 @@ TEST_F(SceneGenTest, ClipsHaveValidCosmosAnnotationsAndDecode) {
     for (const auto& f : cosmos_fields()) EXPECT_TRUE(j.contains(f)) << stem << " lacks " << f;
     EXPECT_TRUE(in(cosmos_weathers(), j["weather"])) << j["weather"];
     EXPECT_TRUE(in(cosmos_lightings(), j["lighting"])) << j["lighting"];
-    for (const char* k : {"road_conditions", "traffic_light", "traffic_sign", "road_type", "junction_type",
-                          "lane_type", "safety_analysis"})
+    for (const char* k : {"road_conditions", "traffic_light", "traffic_sign", "road_type", "junction_type", "lane_type",
+                          "safety_analysis"})
       EXPECT_TRUE(j[k].is_string() && !j[k].get<std::string>().empty()) << k;
     for (const char* k : {"additional_traffic_rules", "additional_map_rules"})
       EXPECT_TRUE(j[k].is_null() || j[k].is_string()) << k;

@@ -31,8 +31,8 @@ class SquareModel : public PromptModel {
     PromptMasks pm;
     for (const auto& p : pts) {
       cv::Mat sq(size, CV_32FC1, cv::Scalar(-10.0f));
-      sq(cv::Rect(static_cast<int>(p.x) - 20, static_cast<int>(p.y) - 20, 40, 40) &
-         cv::Rect(cv::Point(), size)) = 10.0f;
+      sq(cv::Rect(static_cast<int>(p.x) - 20, static_cast<int>(p.y) - 20, 40, 40) & cv::Rect(cv::Point(), size)) =
+          10.0f;
       cv::Mat soft(size, CV_32FC1);
       for (int y = 0; y < size.height; ++y)
         for (int x = 0; x < size.width; ++x)
@@ -52,7 +52,7 @@ TEST(SegmentAmg, FiltersAndBatches) {
   o.points_per_side = 2;  // points at (50, 25), (150, 25), (50, 75), (150, 75) of 200x100
   o.points_per_batch = 3;
   const auto regions = generate_masks(model, cv::Mat(100, 200, CV_8UC3, cv::Scalar(0, 0, 0)), o);
-  EXPECT_EQ(model.calls, 2);  // 4 points in batches of 3
+  EXPECT_EQ(model.calls, 2);      // 4 points in batches of 3
   ASSERT_EQ(regions.size(), 4u);  // one square per point: IoU and stability filters drop the rest
   for (const auto& r : regions) {
     EXPECT_FLOAT_EQ(r.predicted_iou, 0.9f);
@@ -92,8 +92,8 @@ TEST(SegmentAmg, CropLayersAndSmallRegionCleanup) {
 
 TEST(SegmentAmg, TorchScriptPairEndToEnd) {
   const fs::path dir = fs::temp_directory_path() / ("cf-tiny-sam-" + std::to_string(getpid()));
-  const std::string cmd = "/usr/bin/python3 " CF_SOURCE_DIR "/tests/py/make_tiny_sam.py '" + dir.string() +
-                          "' --size 256";
+  const std::string cmd =
+      "/usr/bin/python3 " CF_SOURCE_DIR "/tests/py/make_tiny_sam.py '" + dir.string() + "' --size 256";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   SamOptions o;
   o.image_encoder = (dir / "image_encoder.pt").string();

@@ -24,11 +24,14 @@ namespace {
 // (stable), union-find with the lower index as root, then the min_size pass.
 cv::Mat reference_felzenszwalb(const cv::Mat& img, double k, int min_size, int* n_out) {
   const int H = img.rows, W = img.cols, N = H * W;
-  struct E { int a, b, w; };
+  struct E {
+    int a, b, w;
+  };
   std::vector<E> edges;
   auto add = [&](int y0, int x0, int y1, int x1) {
     const cv::Vec3f p = img.at<cv::Vec3f>(y0, x0), q = img.at<cv::Vec3f>(y1, x1);
-    const float d = std::sqrt((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) + (p[2] - q[2]) * (p[2] - q[2]));
+    const float d =
+        std::sqrt((p[0] - q[0]) * (p[0] - q[0]) + (p[1] - q[1]) * (p[1] - q[1]) + (p[2] - q[2]) * (p[2] - q[2]));
     edges.push_back({y0 * W + x0, y1 * W + x1, static_cast<int>(std::min(65535.0f, std::lround(d * 8.0f) * 1.0f))});
   };
   for (int y = 0; y < H; ++y)
@@ -42,8 +45,16 @@ cv::Mat reference_felzenszwalb(const cv::Mat& img, double k, int min_size, int* 
   std::vector<int> parent(N), size(N, 1);
   std::vector<float> thr(N, static_cast<float>(k));
   for (int i = 0; i < N; ++i) parent[i] = i;
-  auto find = [&](int x) { while (parent[x] != x) x = parent[x]; return x; };
-  auto join = [&](int a, int b) { if (b < a) std::swap(a, b); parent[b] = a; size[a] += size[b]; return a; };
+  auto find = [&](int x) {
+    while (parent[x] != x) x = parent[x];
+    return x;
+  };
+  auto join = [&](int a, int b) {
+    if (b < a) std::swap(a, b);
+    parent[b] = a;
+    size[a] += size[b];
+    return a;
+  };
   for (const E& e : edges) {
     const int a = find(e.a), b = find(e.b);
     const float w = e.w / 8.0f;
@@ -118,7 +129,8 @@ TEST(SegmentEquivalence, FelzenszwalbEqualsStraightforwardVersion) {
 TEST(SegmentEquivalence, LabelColumnsEqualMaskEncoding) {
   const int n = 12;
   for (unsigned seed = 1; seed <= 6; ++seed) {
-    const cv::Mat labels = random_labels(n, cv::Size(15 + seed, 9 + seed), cv::Size(2 * (15 + seed), 2 * (9 + seed) + 1), seed);
+    const cv::Mat labels =
+        random_labels(n, cv::Size(15 + seed, 9 + seed), cv::Size(2 * (15 + seed), 2 * (9 + seed) + 1), seed);
     const LabelColumns columns(labels);
     const std::vector<cv::Rect> boxes = columns.boxes(n + 1);  // label n is absent
     std::mt19937 rng(seed);
@@ -155,8 +167,10 @@ TEST(SegmentEquivalence, AdjacencyEqualsMapCountAndFollowsMerges) {
     for (int y = 0; y < labels.rows; ++y)
       for (int x = 0; x < labels.cols; ++x) {
         const int p = labels.at<int>(y, x);
-        if (x + 1 < labels.cols && p != labels.at<int>(y, x + 1)) ++want[{std::min(p, labels.at<int>(y, x + 1)), std::max(p, labels.at<int>(y, x + 1))}];
-        if (y + 1 < labels.rows && p != labels.at<int>(y + 1, x)) ++want[{std::min(p, labels.at<int>(y + 1, x)), std::max(p, labels.at<int>(y + 1, x))}];
+        if (x + 1 < labels.cols && p != labels.at<int>(y, x + 1))
+          ++want[{std::min(p, labels.at<int>(y, x + 1)), std::max(p, labels.at<int>(y, x + 1))}];
+        if (y + 1 < labels.rows && p != labels.at<int>(y + 1, x))
+          ++want[{std::min(p, labels.at<int>(y + 1, x)), std::max(p, labels.at<int>(y + 1, x))}];
       }
     Adjacency adj = label_adjacency(labels, n);
     EXPECT_EQ(adj, Adjacency(want.begin(), want.end()));
@@ -178,7 +192,9 @@ TEST(SegmentEquivalence, SquaredDistanceBoundEqualsSqrtThreshold) {
   for (const double tau : {20.0, 7.5, 0.0})
     for (const float t : {5.0f, -5.0f, 0.0f, 19.99f}) {
       const double bound = squared_distance_bound(tau, t);
-      auto check = [&](double q) { EXPECT_EQ(static_cast<float>(tau - std::sqrt(q)) > t, q < bound) << tau << " " << t << " " << q; };
+      auto check = [&](double q) {
+        EXPECT_EQ(static_cast<float>(tau - std::sqrt(q)) > t, q < bound) << tau << " " << t << " " << q;
+      };
       double lo = bound, hi = bound;  // the neighbourhood of the bound, ulp by ulp
       for (int i = 0; i < 64; ++i) {
         check(lo), check(hi);

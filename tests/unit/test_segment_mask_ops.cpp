@@ -44,8 +44,8 @@ TEST(SegmentMaskOps, MaskBoxIsInclusive) {
 TEST(SegmentMaskOps, RemoveSmallRegions) {
   cv::Mat m(20, 20, CV_8UC1, cv::Scalar(0));
   m(cv::Rect(2, 2, 10, 10)) = 1;
-  m.at<uint8_t>(5, 5) = 0;            // 1-pixel hole
-  m(cv::Rect(16, 16, 2, 2)) = 1;      // 4-pixel island
+  m.at<uint8_t>(5, 5) = 0;        // 1-pixel hole
+  m(cv::Rect(16, 16, 2, 2)) = 1;  // 4-pixel island
   cv::Mat holes = m.clone();
   EXPECT_TRUE(remove_small_regions(holes, 3, SmallRegionMode::Holes));
   EXPECT_EQ(holes.at<uint8_t>(5, 5), 1);

@@ -25,9 +25,7 @@ cv::Mat mask_of(int h, int w, std::initializer_list<int> v) {
 
 TEST(SegmentRle, SmallMaskColumnMajorCountsAndString) {
   // Columns: (0,0,0) (1,1,0) (0,1,1) -> runs 3 zeros, 2 ones, 2 zeros, 2 ones.
-  const cv::Mat m = mask_of(3, 3, {0, 1, 0,
-                                   0, 1, 1,
-                                   0, 0, 1});
+  const cv::Mat m = mask_of(3, 3, {0, 1, 0, 0, 1, 1, 0, 0, 1});
   const Rle r = rle_encode(m);
   EXPECT_EQ(r.counts, (std::vector<uint32_t>{3, 2, 2, 2}));
   // pycocotools: counts 3, 2, 2, then 2 - 2 = 0 -> "3220".
@@ -57,7 +55,8 @@ TEST(SegmentRle, MultiCharacterAndNegativeDeltas) {
 TEST(SegmentRle, EdgeCases) {
   EXPECT_EQ(rle_encode(cv::Mat::zeros(4, 5, CV_8UC1)).counts, (std::vector<uint32_t>{20}));
   EXPECT_EQ(rle_encode(cv::Mat::ones(4, 5, CV_8UC1)).counts, (std::vector<uint32_t>{0, 20}));
-  EXPECT_EQ(rle_to_string(rle_encode(cv::Mat::ones(4, 5, CV_8UC1))), "0d0");  // 20 has bit 0x10: "d" (48+20+32), then "0"
+  EXPECT_EQ(rle_to_string(rle_encode(cv::Mat::ones(4, 5, CV_8UC1))),
+            "0d0");  // 20 has bit 0x10: "d" (48+20+32), then "0"
   EXPECT_EQ(rle_bbox(rle_encode(cv::Mat::zeros(4, 5, CV_8UC1))), (std::array<int64_t, 4>{0, 0, 0, 0}));
   // A run wrapping from one column into the next spans all rows (pycocotools toBbox).
   EXPECT_EQ(rle_bbox(Rle{4, 3, {3, 2, 7}}), (std::array<int64_t, 4>{0, 0, 2, 4}));

@@ -6,7 +6,8 @@ using cf::ingest::ManifestEntry;
 
 TEST(ShardPlan, ContiguousBalancedAndIndependentOfWorld) {
   std::vector<ManifestEntry> m;
-  for (int i = 0; i < 100; ++i) m.push_back({"f" + std::to_string(i), cf::ingest::MediaKind::Image, 10, i % 10 == 0 ? 8 : 1});
+  for (int i = 0; i < 100; ++i)
+    m.push_back({"f" + std::to_string(i), cf::ingest::MediaKind::Image, 10, i % 10 == 0 ? 8 : 1});
   auto shards = cf::ingest::plan_shards(m, 16);
   int64_t total = 0, prev_end = 0;
   for (const auto& s : shards) {

@@ -40,9 +40,9 @@ TEST(HfByteLevel, MapIsABijectionOntoPrintableChars) {
   EXPECT_EQ(seen.size(), 256u);
   for (int b = 0; b < 256; ++b) {
     const std::string& c = m[static_cast<size_t>(b)];
-    uint32_t cp = c.size() == 1 ? static_cast<unsigned char>(c[0])
-                                : ((static_cast<unsigned char>(c[0]) & 0x1F) << 6) |
-                                      (static_cast<unsigned char>(c[1]) & 0x3F);
+    uint32_t cp = c.size() == 1
+                      ? static_cast<unsigned char>(c[0])
+                      : ((static_cast<unsigned char>(c[0]) & 0x1F) << 6) | (static_cast<unsigned char>(c[1]) & 0x3F);
     EXPECT_EQ(hf::char_to_byte(cp), b);
   }
   EXPECT_EQ(hf::char_to_byte(0x4E00), -1);
@@ -50,8 +50,11 @@ TEST(HfByteLevel, MapIsABijectionOntoPrintableChars) {
 
 TEST(HfUtf8, LossyReplacesMaximalSubparts) {
   EXPECT_EQ(hf::utf8_lossy("ok \xE6\x9D\xB1"), "ok \xE6\x9D\xB1");
-  EXPECT_EQ(hf::utf8_lossy("\xE2\x82" "a"), "\xEF\xBF\xBD" "a");               // truncated: one
-  EXPECT_EQ(hf::utf8_lossy("\x80\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD");            // stray: each
+  EXPECT_EQ(hf::utf8_lossy("\xE2\x82"
+                           "a"),
+            "\xEF\xBF\xBD"
+            "a");                                                                     // truncated: one
+  EXPECT_EQ(hf::utf8_lossy("\x80\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD");                  // stray: each
   EXPECT_EQ(hf::utf8_lossy("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
   EXPECT_FALSE(hf::is_valid_utf8("\xC0\xAF"));
 }
@@ -87,8 +90,7 @@ TEST(HfSplit, BehaviorsMatchTokenizersDocs) {
 
 TEST(HfBpe, MergesApplyByRankThenLeftmost) {
   // "b c" outranks "a b": abc -> a bc -> abc.
-  EXPECT_EQ(ids(tiny({"a", "b", "c", "ab", "bc", "abc"}, {"b c", "a b", "a bc"}), "abc"),
-            (std::vector<int32_t>{5}));
+  EXPECT_EQ(ids(tiny({"a", "b", "c", "ab", "bc", "abc"}, {"b c", "a b", "a bc"}), "abc"), (std::vector<int32_t>{5}));
   // Without "a bc" the word stays a + bc although "a b" exists.
   EXPECT_EQ(ids(tiny({"a", "b", "c", "ab", "bc"}, {"b c", "a b"}), "abc"), (std::vector<int32_t>{0, 4}));
   // Equal ranks: leftmost first, so aaa -> aa a.
@@ -126,7 +128,7 @@ TEST(HfAddedTokens, LeftmostLongestAndStrip) {
   EXPECT_EQ(t->encode("a  <p>  b", false), (std::vector<int32_t>{0, 12, 1}));
   EXPECT_EQ(t->encode("ab a ab", false), (std::vector<int32_t>{13, 2, 0, 2, 13}));
   EXPECT_EQ(t->encode("aab", false), (std::vector<int32_t>{0, 0, 1}));  // not a single word
-  EXPECT_EQ(t->decode({0, 10, 1}, true), "a b");  // no decoder: tokens joined by spaces
+  EXPECT_EQ(t->decode({0, 10, 1}, true), "a b");                        // no decoder: tokens joined by spaces
   EXPECT_EQ(t->token_to_id("<x><y>"), 11);
   EXPECT_EQ(t->vocab_size(), 14u);
 }
@@ -156,10 +158,10 @@ TEST(HfLlavaTemplate, MasksAnswersAndExpandsImages) {
   j["added_tokens"] = {{{"id", 100}, {"content", "<s>"}, {"normalized", false}, {"special", true}},
                        {{"id", 101}, {"content", "</s>"}, {"normalized", false}, {"special", true}},
                        {{"id", 102}, {"content", "<image>"}, {"normalized", false}, {"special", true}}};
-  j["post_processor"] = {{"type", "TemplateProcessing"},
-                         {"single", {{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}},
-                                     {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}}},
-                         {"special_tokens", {{"<s>", {{"id", "<s>"}, {"ids", {100}}, {"tokens", {"<s>"}}}}}}};
+  j["post_processor"] = {
+      {"type", "TemplateProcessing"},
+      {"single", {{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}}, {{"Sequence", {{"id", "A"}, {"type_id", 0}}}}}},
+      {"special_tokens", {{"<s>", {{"id", "<s>"}, {"ids", {100}}, {"tokens", {"<s>"}}}}}}};
   const auto t = hf::HfTokenizer::from_json(j);
   hf::LlavaTemplate tpl;
   tpl.image_tokens = 3;

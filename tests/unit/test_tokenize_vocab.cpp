@@ -16,11 +16,23 @@ namespace {
 
 // 0 <pad> 1 <unk> 2 <s> 3 <image> 4 </s> 5 ▁the 6 ▁car 7 s 8 <0xC3> 9 <0xA9> 10 <0xFF> 11 ▁ 12 1
 Vocab table() {
-  std::vector<std::string> p{"<pad>", "<unk>", "<s>", "<image>", "</s>", "\xE2\x96\x81the",
-                             "\xE2\x96\x81" "car", "s", "<0xC3>", "<0xA9>", "<0xFF>", "\xE2\x96\x81", "1"};
+  std::vector<std::string> p{"<pad>",
+                             "<unk>",
+                             "<s>",
+                             "<image>",
+                             "</s>",
+                             "\xE2\x96\x81the",
+                             "\xE2\x96\x81"
+                             "car",
+                             "s",
+                             "<0xC3>",
+                             "<0xA9>",
+                             "<0xFF>",
+                             "\xE2\x96\x81",
+                             "1"};
   std::vector<PieceType> t{PieceType::Control, PieceType::Unknown, PieceType::Control, PieceType::Control,
-                           PieceType::Control, PieceType::Normal, PieceType::Normal, PieceType::Normal,
-                           PieceType::Byte, PieceType::Byte, PieceType::Byte, PieceType::Normal,
+                           PieceType::Control, PieceType::Normal,  PieceType::Normal,  PieceType::Normal,
+                           PieceType::Byte,    PieceType::Byte,    PieceType::Byte,    PieceType::Normal,
                            PieceType::Normal};
   Vocab v(p, t, {0, 1, 2, 4, 3});
   v.image_tokens_per_image = 64;
@@ -31,11 +43,13 @@ Vocab table() {
 
 TEST(TokenizeVocab, DecodeFollowsSentencepieceConventions) {
   const Vocab v = table();
-  EXPECT_EQ(v.decode({2, 3, 3, 5, 6, 7, 4, 0}), " the cars");   // control ids vanish
-  EXPECT_EQ(v.decode({6, 11, 8, 9}), " car \xC3\xA9");           // byte pieces join into UTF-8
-  EXPECT_EQ(v.decode({8, 12}), "\xEF\xBF\xBD" "1");              // a lone lead byte -> U+FFFD
-  EXPECT_EQ(v.decode({10}), "\xEF\xBF\xBD");                      // 0xFF is never UTF-8
-  EXPECT_EQ(v.decode({1}), " \xE2\x81\x87 ");                     // unknown -> " ⁇ "
+  EXPECT_EQ(v.decode({2, 3, 3, 5, 6, 7, 4, 0}), " the cars");  // control ids vanish
+  EXPECT_EQ(v.decode({6, 11, 8, 9}), " car \xC3\xA9");         // byte pieces join into UTF-8
+  EXPECT_EQ(v.decode({8, 12}),
+            "\xEF\xBF\xBD"
+            "1");                              // a lone lead byte -> U+FFFD
+  EXPECT_EQ(v.decode({10}), "\xEF\xBF\xBD");   // 0xFF is never UTF-8
+  EXPECT_EQ(v.decode({1}), " \xE2\x81\x87 ");  // unknown -> " ⁇ "
   EXPECT_EQ(v.decode({}), "");
 }
 

@@ -4,7 +4,8 @@
 #include "kernels/adamw/adamw_raw.h"
 #include "train/schedule.h"
 
-// The fused AdamW's CPU twin (kernels/adamw, the trainer's optimizer) against LibTorch's own AdamW (an independent implementation) over several steps.
+// The fused AdamW's CPU twin (kernels/adamw, the trainer's optimizer) against LibTorch's own AdamW (an independent
+// implementation) over several steps.
 TEST(AdamW, MatchesTorchOptimAdamW) {
   torch::manual_seed(3);
   const int64_t n = 4096;
@@ -12,7 +13,8 @@ TEST(AdamW, MatchesTorchOptimAdamW) {
   auto p = p_ref.detach().clone();
   auto m = torch::zeros({n}), v = torch::zeros({n});
   const cf::kernels::AdamWHyper h{1e-2, 0.9, 0.95, 1e-8, 0.1};
-  torch::optim::AdamW opt({p_ref}, torch::optim::AdamWOptions(h.lr).betas({h.beta1, h.beta2}).eps(h.eps).weight_decay(h.weight_decay));
+  torch::optim::AdamW opt(
+      {p_ref}, torch::optim::AdamWOptions(h.lr).betas({h.beta1, h.beta2}).eps(h.eps).weight_decay(h.weight_decay));
   for (int step = 1; step <= 10; ++step) {
     auto g = torch::randn({n}) * (step % 3 == 0 ? 1e-4 : 1.0);
     p_ref.mutable_grad() = g.clone();
@@ -39,9 +41,9 @@ TEST(AdamW, GradScaleAndDecayMask) {
 TEST(Schedule, WarmupThenCosineToFloor) {
   cf::Schedule s{1.0, 100, 0.01, 0.1};
   EXPECT_EQ(s.warmup_steps(), 1);
-  EXPECT_NEAR(s.at(0), 0.5, 1e-12);        // warmup: (0 + 1) / (1 + 1)
-  EXPECT_NEAR(s.at(1), 1.0, 1e-12);        // peak
-  EXPECT_NEAR(s.at(100), 0.1, 1e-12);      // floor
+  EXPECT_NEAR(s.at(0), 0.5, 1e-12);    // warmup: (0 + 1) / (1 + 1)
+  EXPECT_NEAR(s.at(1), 1.0, 1e-12);    // peak
+  EXPECT_NEAR(s.at(100), 0.1, 1e-12);  // floor
   EXPECT_GT(s.at(30), s.at(60));
-  EXPECT_NEAR(s.at(50) , 0.1 + 0.9 * 0.5 * (1 + std::cos(M_PI * 49.0 / 99.0)), 1e-12);
+  EXPECT_NEAR(s.at(50), 0.1 + 0.9 * 0.5 * (1 + std::cos(M_PI * 49.0 / 99.0)), 1e-12);
 }

@@ -57,16 +57,21 @@ TEST(PreferenceFused, DpoLossAndGradientsEqualTheUnfusedPath) {
     torch::Tensor ref;
     {
       torch::NoGradGuard no_grad;
-      ref = cf::sequence_logps(model, batch, dtype, false).logps + torch::tensor({0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -3.0f});
+      ref =
+          cf::sequence_logps(model, batch, dtype, false).logps + torch::tensor({0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -3.0f});
     }
     const auto rc = ref.slice(0, 0, 3).contiguous(), rr = ref.slice(0, 3).contiguous();
     const bool bf16 = dtype == torch::kBFloat16;
-    for (auto loss : {cf::PreferenceLoss::Sigmoid, cf::PreferenceLoss::Ipo, cf::PreferenceLoss::Hinge, cf::PreferenceLoss::Robust}) {
+    for (auto loss : {cf::PreferenceLoss::Sigmoid, cf::PreferenceLoss::Ipo, cf::PreferenceLoss::Hinge,
+                      cf::PreferenceLoss::Robust}) {
       const cf::PreferenceParams p{loss, 0.5, loss == cf::PreferenceLoss::Ipo ? 0.0 : 0.1};
       SCOPED_TRACE("loss type " + std::to_string(static_cast<int>(loss)));
-      const auto unfused = run(model, batch, rc, rr, p, dtype, false), fused = run(model, batch, rc, rr, p, dtype, true);
-      const double gmax = unfused.grads.abs().max().item<double>(), gerr = (fused.grads - unfused.grads).abs().max().item<double>();
-      std::cout << "loss " << unfused.loss << " vs " << fused.loss << ", max |grad| " << gmax << ", max error " << gerr << "\n";
+      const auto unfused = run(model, batch, rc, rr, p, dtype, false),
+                 fused = run(model, batch, rc, rr, p, dtype, true);
+      const double gmax = unfused.grads.abs().max().item<double>(),
+                   gerr = (fused.grads - unfused.grads).abs().max().item<double>();
+      std::cout << "loss " << unfused.loss << " vs " << fused.loss << ", max |grad| " << gmax << ", max error " << gerr
+                << "\n";
       EXPECT_GT(gmax, 0);
       EXPECT_LE(std::abs(fused.loss - unfused.loss), (bf16 ? 1e-3 : 1e-6) * (1 + std::abs(unfused.loss)));
       EXPECT_LE(gerr, (bf16 ? 5e-3 : 1e-5) * gmax);

@@ -31,8 +31,11 @@ double closed_form(const PreferenceParams& p, double pc, double pr, double rc, d
 struct Case {
   double pc, pr, rc, rr;
 };
-const Case kCases[] = {{-1.0, -2.0, -1.5, -1.0}, {-7.25, -3.5, -6.0, -4.0}, {-0.3, -12.0, -0.4, -2.0},
-                       {-4.0, -4.0, -4.0, -4.0}, {-2.0, -30.0, -2.0, -1.0}};
+const Case kCases[] = {{-1.0, -2.0, -1.5, -1.0},
+                       {-7.25, -3.5, -6.0, -4.0},
+                       {-0.3, -12.0, -0.4, -2.0},
+                       {-4.0, -4.0, -4.0, -4.0},
+                       {-2.0, -30.0, -2.0, -1.0}};
 
 std::vector<PreferenceParams> all_params() {
   std::vector<PreferenceParams> v;
@@ -60,18 +63,22 @@ TEST(PreferenceLoss, HandComputedValues) {
   EXPECT_NEAR(one({PreferenceLoss::Ipo, 0.1, 0}), 12.25, 1e-12);  // (1.5 - 5)^2
   EXPECT_NEAR(one({PreferenceLoss::Hinge, 0.1, 0}), 0.85, 1e-12);
   EXPECT_NEAR(one({PreferenceLoss::Hinge, 1.0, 0}), 0.0, 1e-12);  // z = 1.5 > 1
-  EXPECT_NEAR(one({PreferenceLoss::Sigmoid, 1.0, 0.25}), 0.75 * std::log(1 + std::exp(-1.5)) + 0.25 * std::log(1 + std::exp(1.5)), 1e-12);
-  EXPECT_NEAR(one({PreferenceLoss::Robust, 1.0, 0.25}), (0.75 * std::log(1 + std::exp(-1.5)) - 0.25 * std::log(1 + std::exp(1.5))) / 0.5, 1e-12);
+  EXPECT_NEAR(one({PreferenceLoss::Sigmoid, 1.0, 0.25}),
+              0.75 * std::log(1 + std::exp(-1.5)) + 0.25 * std::log(1 + std::exp(1.5)), 1e-12);
+  EXPECT_NEAR(one({PreferenceLoss::Robust, 1.0, 0.25}),
+              (0.75 * std::log(1 + std::exp(-1.5)) - 0.25 * std::log(1 + std::exp(1.5))) / 0.5, 1e-12);
   EXPECT_NEAR(one({PreferenceLoss::Robust, 1.0, 0.0}), one({PreferenceLoss::Sigmoid, 1.0, 0.0}), 1e-15);
   // At m = 0 (policy == reference, the start of a round) DPO's loss is log 2.
   auto z = torch::tensor({-3.0}, torch::kDouble);
-  EXPECT_NEAR(cf::preference_loss(z, z, z, z, {PreferenceLoss::Sigmoid, 0.1, 0}).losses.item<double>(), std::log(2.0), 1e-15);
+  EXPECT_NEAR(cf::preference_loss(z, z, z, z, {PreferenceLoss::Sigmoid, 0.1, 0}).losses.item<double>(), std::log(2.0),
+              1e-15);
 }
 
 TEST(PreferenceLoss, ValuesAndRewardsMatchClosedForm) {
   for (const auto& p : all_params()) {
-    auto out = cf::preference_loss(column([](const Case& c) { return c.pc; }), column([](const Case& c) { return c.pr; }),
-                                   column([](const Case& c) { return c.rc; }), column([](const Case& c) { return c.rr; }), p);
+    auto out =
+        cf::preference_loss(column([](const Case& c) { return c.pc; }), column([](const Case& c) { return c.pr; }),
+                            column([](const Case& c) { return c.rc; }), column([](const Case& c) { return c.rr; }), p);
     for (size_t i = 0; i < std::size(kCases); ++i) {
       const Case& c = kCases[i];
       const auto k = static_cast<int64_t>(i);
@@ -94,8 +101,10 @@ TEST(PreferenceLoss, GradientsMatchFiniteDifferences) {
       cf::preference_loss(pc, pr, rc, rr, p).losses.sum().backward();
       const double m = (c.pc - c.rc) - (c.pr - c.rr);
       if (p.loss == PreferenceLoss::Hinge && std::abs(1 - p.beta * m) < 1e-3) continue;  // kink
-      const double fd_c = (closed_form(p, c.pc + h, c.pr, c.rc, c.rr) - closed_form(p, c.pc - h, c.pr, c.rc, c.rr)) / (2 * h);
-      const double fd_r = (closed_form(p, c.pc, c.pr + h, c.rc, c.rr) - closed_form(p, c.pc, c.pr - h, c.rc, c.rr)) / (2 * h);
+      const double fd_c =
+          (closed_form(p, c.pc + h, c.pr, c.rc, c.rr) - closed_form(p, c.pc - h, c.pr, c.rc, c.rr)) / (2 * h);
+      const double fd_r =
+          (closed_form(p, c.pc, c.pr + h, c.rc, c.rr) - closed_form(p, c.pc, c.pr - h, c.rc, c.rr)) / (2 * h);
       const double tol = 1e-6 * std::max(1.0, std::abs(fd_c));
       EXPECT_NEAR(pc.grad().item<double>(), fd_c, tol) << "loss " << static_cast<int>(p.loss) << " case " << i;
       EXPECT_NEAR(pr.grad().item<double>(), fd_r, tol) << "loss " << static_cast<int>(p.loss) << " case " << i;

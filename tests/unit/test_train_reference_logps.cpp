@@ -25,7 +25,8 @@ std::vector<cf::PairSample> make_pairs(int n, int64_t image_tokens, int vocab) {
     p.sample_id = "s" + std::to_string(i);
     p.prompt = {2};
     for (int64_t k = 0; k < image_tokens; ++k) p.prompt.push_back(3);
-    for (int k = 0, q = 2 + static_cast<int>(rng() % 6); k < q; ++k) p.prompt.push_back(10 + static_cast<int>(rng() % (vocab - 10)));
+    for (int k = 0, q = 2 + static_cast<int>(rng() % 6); k < q; ++k)
+      p.prompt.push_back(10 + static_cast<int>(rng() % (vocab - 10)));
     for (int k = 0, a = 1 + i % 4; k < a; ++k) p.chosen.push_back(10 + static_cast<int>(rng() % (vocab - 10)));
     for (int k = 0, a = 1 + (i * 3) % 5; k < a; ++k) p.rejected.push_back(10 + static_cast<int>(rng() % (vocab - 10)));
     p.chosen.push_back(4);
@@ -74,7 +75,8 @@ TEST(ReferenceLogps, PrecomputedEqualLiveForward) {
       EXPECT_LT(s.first, 0.0);
       // Rewards at the start of a round: beta (policy - reference) = 0.
       auto out = cf::preference_loss(lp.slice(0, k, k + 1).detach(), lp.slice(0, n + k, n + k + 1).detach(),
-                                     torch::tensor({s.first}), torch::tensor({s.second}), {cf::PreferenceLoss::Sigmoid, 0.1, 0});
+                                     torch::tensor({s.first}), torch::tensor({s.second}),
+                                     {cf::PreferenceLoss::Sigmoid, 0.1, 0});
       EXPECT_NEAR(out.losses.item<double>(), std::log(2.0), 1e-3);
     }
   }

@@ -43,7 +43,8 @@ std::pair<double, double> compare(cf::Vlm& m, const cf::Batch& b, torch::ScalarT
   auto unfused = cf::token_nll_sum(logits, b.targets, b.weights);
   // Independent check of the unfused value: plain fp32 log-softmax.
   auto lp = torch::log_softmax(logits.detach().to(torch::kFloat), -1).gather(-1, b.targets.unsqueeze(-1)).squeeze(-1);
-  EXPECT_NEAR(unfused.item<double>(), -(lp * b.weights).sum().item<double>(), 1e-4 * (1 + std::abs(unfused.item<double>())));
+  EXPECT_NEAR(unfused.item<double>(), -(lp * b.weights).sum().item<double>(),
+              1e-4 * (1 + std::abs(unfused.item<double>())));
   unfused.backward();
   const auto gu = grads_of(m);
   auto names = m->named_parameters();

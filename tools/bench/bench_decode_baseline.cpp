@@ -30,9 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 bool is_jpeg_name(const fs::path& p) {
   std::string e = p.extension().string();
@@ -59,8 +57,7 @@ int main(int argc, char** argv) {
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
     if (it->is_regular_file() && is_jpeg_name(it->path())) files.push_back(it->path());
   if (ec) {
-    std::fprintf(stderr, "cf-bench-decode-baseline: cannot list '%s': %s\n", argv[1],
-                 ec.message().c_str());
+    std::fprintf(stderr, "cf-bench-decode-baseline: cannot list '%s': %s\n", argv[1], ec.message().c_str());
     return 1;
   }
   std::sort(files.begin(), files.end());
@@ -90,9 +87,8 @@ int main(int argc, char** argv) {
     if (side > max_side) {
       const double s = static_cast<double>(max_side) / side;
       cv::Mat small;
-      cv::resize(img, small, cv::Size(std::max(1, int(img.cols * s + 0.5)),
-                                      std::max(1, int(img.rows * s + 0.5))),
-                 0, 0, cv::INTER_AREA);
+      cv::resize(img, small, cv::Size(std::max(1, int(img.cols * s + 0.5)), std::max(1, int(img.rows * s + 0.5))), 0, 0,
+                 cv::INTER_AREA);
       img = small;
     }
     t_resize += since(t);
@@ -106,12 +102,12 @@ int main(int argc, char** argv) {
   const double secs = since(start);
   const double rate = secs > 0 ? images / secs : 0.0;
   const double bps = secs > 0 ? in_bytes / secs : 0.0;
-  std::printf("{\"images\":%lld,\"seconds\":%.3f,\"images_per_s\":%.2f,\"input_bytes_per_s\":%.0f,"
-              "\"input_bytes\":%lld,\"output_bytes\":%lld,\"failed\":%lld,"
-              "\"read_seconds\":%.3f,\"decode_seconds\":%.3f,\"resize_seconds\":%.3f,"
-              "\"encode_seconds\":%.3f}\n",
-              static_cast<long long>(images), secs, rate, bps, static_cast<long long>(in_bytes),
-              static_cast<long long>(out_bytes), static_cast<long long>(failed), t_read, t_decode,
-              t_resize, t_encode);
+  std::printf(
+      "{\"images\":%lld,\"seconds\":%.3f,\"images_per_s\":%.2f,\"input_bytes_per_s\":%.0f,"
+      "\"input_bytes\":%lld,\"output_bytes\":%lld,\"failed\":%lld,"
+      "\"read_seconds\":%.3f,\"decode_seconds\":%.3f,\"resize_seconds\":%.3f,"
+      "\"encode_seconds\":%.3f}\n",
+      static_cast<long long>(images), secs, rate, bps, static_cast<long long>(in_bytes),
+      static_cast<long long>(out_bytes), static_cast<long long>(failed), t_read, t_decode, t_resize, t_encode);
   return failed > 0 && images == 0 ? 1 : 0;
 }

@@ -36,7 +36,8 @@ void write_sets(TokenDataset& tokens, int64_t n_pairs, int64_t micro, int64_t an
   std::mt19937_64 rng(7);
   auto answer = [&] {
     std::vector<int32_t> a;
-    for (int64_t k = 0; k + 1 < answer_len; ++k) a.push_back(10 + static_cast<int32_t>(rng() % static_cast<uint64_t>(vocab - 20)));
+    for (int64_t k = 0; k + 1 < answer_len; ++k)
+      a.push_back(10 + static_cast<int32_t>(rng() % static_cast<uint64_t>(vocab - 20)));
     a.push_back(kEos);
     return a;
   };
@@ -99,8 +100,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "LibTorch threads");
   CLI11_PARSE(app, argc, argv);
   if (pairs % micro != 0) {
-    std::fprintf(stderr, "cf-bench-dpo: --pairs %lld is not a multiple of --micro %lld\n", static_cast<long long>(pairs),
-                 static_cast<long long>(micro));
+    std::fprintf(stderr, "cf-bench-dpo: --pairs %lld is not a multiple of --micro %lld\n",
+                 static_cast<long long>(pairs), static_cast<long long>(micro));
     return 2;
   }
   MPI_Init(&argc, &argv);
@@ -130,10 +131,8 @@ int main(int argc, char** argv) {
       for (int m = 0; m < 2; ++m) {
         StepResult res;
         auto span = bench::measure([&] {
-          if (m == 0)
-            res = sft_step(model, zero, *comm, sft_data, range(2 * pairs * i, 2 * pairs), sft_setup, h);
-          else
-            res = preference_step(model, zero, *comm, pair_data, range(pairs * i, pairs), dpo_setup, pref, h).step;
+          if (m == 0) res = sft_step(model, zero, *comm, sft_data, range(2 * pairs * i, 2 * pairs), sft_setup, h);
+          else res = preference_step(model, zero, *comm, pair_data, range(pairs * i, pairs), dpo_setup, pref, h).step;
         });
         if (k < warmup) continue;
         sum[m].wall += span.wall;
@@ -148,13 +147,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     for (int m = 0; m < 2; ++m)
-      std::printf("{\"mode\":\"%s\",\"round\":%lld,\"sequences_per_step\":%lld,\"micro_sequences\":%lld,\"steps\":%lld,"
-                  "\"seconds_per_step\":%.4f,\"cpu_seconds_per_step\":%.4f,\"tokens_per_step\":%.1f,\"other_load\":%.3f,"
-                  "\"threads\":%lld}\n",
-                  m == 0 ? "sft" : "dpo", static_cast<long long>(r), static_cast<long long>(2 * pairs),
-                  static_cast<long long>(2 * micro), static_cast<long long>(steps), sum[m].wall / static_cast<double>(steps),
-                  sum[m].own_cpu / static_cast<double>(steps), static_cast<double>(tokens[m]) / static_cast<double>(steps),
-                  other[m] / sum[m].wall, static_cast<long long>(threads));
+      std::printf(
+          "{\"mode\":\"%s\",\"round\":%lld,\"sequences_per_step\":%lld,\"micro_sequences\":%lld,\"steps\":%lld,"
+          "\"seconds_per_step\":%.4f,\"cpu_seconds_per_step\":%.4f,\"tokens_per_step\":%.1f,\"other_load\":%.3f,"
+          "\"threads\":%lld}\n",
+          m == 0 ? "sft" : "dpo", static_cast<long long>(r), static_cast<long long>(2 * pairs),
+          static_cast<long long>(2 * micro), static_cast<long long>(steps), sum[m].wall / static_cast<double>(steps),
+          sum[m].own_cpu / static_cast<double>(steps), static_cast<double>(tokens[m]) / static_cast<double>(steps),
+          other[m] / sum[m].wall, static_cast<long long>(threads));
     std::fflush(stdout);
   }
   MPI_Finalize();

@@ -34,7 +34,8 @@ Prompts make_prompts(const ModelConfig& mc, int64_t b, uint64_t seed, torch::Sca
     std::vector<int64_t> t{2};  // BOS
     t.insert(t.end(), static_cast<size_t>(side * side), mc.image_token_id);
     const int64_t words = 3 + static_cast<int64_t>(rng() % 5);
-    for (int64_t w = 0; w < words; ++w) t.push_back(10 + static_cast<int64_t>(rng() % static_cast<uint64_t>(mc.text.vocab - 20)));
+    for (int64_t w = 0; w < words; ++w)
+      t.push_back(10 + static_cast<int64_t>(rng() % static_cast<uint64_t>(mc.text.vocab - 20)));
     p.ids.push_back(std::move(t));
   }
   torch::manual_seed(static_cast<uint64_t>(seed));
@@ -110,9 +111,12 @@ int main(int argc, char** argv) {
         for (int64_t i = 0; i < b; ++i)
           for (size_t k = 0; k < cached[i].size(); ++k)
             if (k >= plain[i].size() || cached[i][k] != plain[i][k]) {
-              std::fprintf(stderr, "cf-bench-generate: %s batch %lld round %lld: sequence %lld differs at new token %zu (cache %lld, no cache %lld)\n",
-                           preset.c_str(), static_cast<long long>(b), static_cast<long long>(r), static_cast<long long>(i), k,
-                           static_cast<long long>(cached[i][k]), static_cast<long long>(k < plain[i].size() ? plain[i][k] : -1));
+              std::fprintf(stderr,
+                           "cf-bench-generate: %s batch %lld round %lld: sequence %lld differs at new token %zu (cache "
+                           "%lld, no cache %lld)\n",
+                           preset.c_str(), static_cast<long long>(b), static_cast<long long>(r),
+                           static_cast<long long>(i), k, static_cast<long long>(cached[i][k]),
+                           static_cast<long long>(k < plain[i].size() ? plain[i][k] : -1));
               return 1;
             }
       }
@@ -120,11 +124,14 @@ int main(int argc, char** argv) {
       std::set<int64_t> distinct;  // how varied the compared outputs are (a random model may repeat itself)
       for (const auto& seq : cached) distinct.insert(seq.begin(), seq.end());
       for (auto [impl, s] : {std::pair<const char*, bench::Span>{"kv_cache", sc}, {"no_cache", sn}})
-        std::printf("{\"batch\":%lld,\"round\":%lld,\"impl\":\"%s\",\"max_new\":%lld,\"prompt_tokens\":%zu,\"dtype\":\"%s\","
-                    "\"threads\":%lld,\"seconds\":%.4f,\"tokens_per_s\":%.2f,\"own_cpu\":%.3f,\"other_load\":%.3f,\"identical\":true,"
-                    "\"distinct_tokens\":%zu}\n",
-                    static_cast<long long>(b), static_cast<long long>(r), impl, static_cast<long long>(max_new), p.ids[0].size(),
-                    dtype_name.c_str(), static_cast<long long>(threads), s.wall, tokens / s.wall, s.own_cpu, s.other_load, distinct.size());
+        std::printf(
+            "{\"batch\":%lld,\"round\":%lld,\"impl\":\"%s\",\"max_new\":%lld,\"prompt_tokens\":%zu,\"dtype\":\"%s\","
+            "\"threads\":%lld,\"seconds\":%.4f,\"tokens_per_s\":%.2f,\"own_cpu\":%.3f,\"other_load\":%.3f,"
+            "\"identical\":true,"
+            "\"distinct_tokens\":%zu}\n",
+            static_cast<long long>(b), static_cast<long long>(r), impl, static_cast<long long>(max_new),
+            p.ids[0].size(), dtype_name.c_str(), static_cast<long long>(threads), s.wall, tokens / s.wall, s.own_cpu,
+            s.other_load, distinct.size());
       std::fflush(stdout);
     }
   }

@@ -25,9 +25,7 @@ using cf::retrieve::VectorDb;
 
 namespace {
 
-double now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 // Unit vectors around `clusters` centres (descriptor-like: many near-duplicates per class).
 std::vector<float> make_vectors(int64_t n, int d, int clusters, uint64_t seed, float noise) {
@@ -77,9 +75,15 @@ int main(int argc, char** argv) {
   t0 = now();
   exact.search(nq, queries.data(), 1, ed.data(), ei.data());
   const double exact_s = now() - t0;
-  std::printf("%s\n", nlohmann::json{{"method", "exact IndexFlatIP"}, {"n", n}, {"dim", d},
-                                     {"queries", nq}, {"threads", threads},
-                                     {"qps", nq / exact_s}, {"recall_at_1", 1.0}}.dump().c_str());
+  std::printf("%s\n", nlohmann::json{{"method", "exact IndexFlatIP"},
+                                     {"n", n},
+                                     {"dim", d},
+                                     {"queries", nq},
+                                     {"threads", threads},
+                                     {"qps", nq / exact_s},
+                                     {"recall_at_1", 1.0}}
+                          .dump()
+                          .c_str());
   for (int ef : {16, 32, 64, 128}) {
     const VectorDb db = VectorDb::load(dir, ef);
     t0 = now();
@@ -89,10 +93,16 @@ int main(int argc, char** argv) {
     for (int64_t q = 0; q < nq; ++q)  // a tie with the exact best counts as a hit
       hit += !res[q].empty() && (res[q][0].id == ei[q] || res[q][0].score >= ed[q] - 1e-6f);
     std::printf("%s\n", nlohmann::json{{"method", db.meta().value("faiss_class", "")},
-                                       {"ef_search", ef}, {"n", n}, {"dim", d}, {"queries", nq},
-                                       {"threads", threads}, {"build_seconds", build_s},
-                                       {"qps", nq / s}, {"recall_at_1", double(hit) / nq}}
-                                .dump().c_str());
+                                       {"ef_search", ef},
+                                       {"n", n},
+                                       {"dim", d},
+                                       {"queries", nq},
+                                       {"threads", threads},
+                                       {"build_seconds", build_s},
+                                       {"qps", nq / s},
+                                       {"recall_at_1", double(hit) / nq}}
+                            .dump()
+                            .c_str());
   }
   {  // the same index file searched with FAISS's own (here: scalar) inner product, efSearch 64
     std::unique_ptr<faiss::Index> plain(faiss::read_index((dir + "/index.faiss").c_str()));
@@ -104,11 +114,17 @@ int main(int argc, char** argv) {
     const double s = now() - t0;
     int64_t hit = 0;
     for (int64_t q = 0; q < nq; ++q) hit += pi[q] == ei[q] || pd[q] >= ed[q] - 1e-6f;
-    std::printf("%s\n", nlohmann::json{{"method", "IndexHNSWFlat, FAISS's inner product"}, {"ef_search", 64},
-                                       {"n", n}, {"dim", d}, {"queries", nq}, {"threads", threads},
-                                       {"build_seconds", build_s}, {"qps", nq / s},
+    std::printf("%s\n", nlohmann::json{{"method", "IndexHNSWFlat, FAISS's inner product"},
+                                       {"ef_search", 64},
+                                       {"n", n},
+                                       {"dim", d},
+                                       {"queries", nq},
+                                       {"threads", threads},
+                                       {"build_seconds", build_s},
+                                       {"qps", nq / s},
                                        {"recall_at_1", double(hit) / nq}}
-                                .dump().c_str());
+                            .dump()
+                            .c_str());
   }
   std::filesystem::remove_all(dir);
   return 0;

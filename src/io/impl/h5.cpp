@@ -32,12 +32,11 @@ void check(herr_t status, const std::string& what) {
 }
 
 Handle create_group(hid_t parent, const std::string& name) {
-  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                H5Gclose, "create group " + name);
+  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                "create group " + name);
 }
 
-void write_1d(hid_t parent, const std::string& name, hid_t type, const void* data, size_t n,
-              int gzip_level) {
+void write_1d(hid_t parent, const std::string& name, hid_t type, const void* data, size_t n, int gzip_level) {
   hsize_t dims[1] = {n};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose, "create dataspace");
   Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create property list");
@@ -49,8 +48,8 @@ void write_1d(hid_t parent, const std::string& name, hid_t type, const void* dat
     check(H5Pset_fletcher32(dcpl), "set fletcher32 for " + name);
     if (gzip_level > 0) check(H5Pset_deflate(dcpl, static_cast<unsigned>(gzip_level)), "set gzip");
   }
-  Handle ds(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-            H5Dclose, "create dataset " + name);
+  Handle ds(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+            "create dataset " + name);
   if (n > 0) check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
 }
 
@@ -66,14 +65,13 @@ size_t length_1d(hid_t parent, const std::string& name) {
 void read_1d(hid_t parent, const std::string& name, hid_t type, void* out) {
   Handle ds(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset " + name);
   // A fletcher32 mismatch or a truncated chunk makes H5Dread fail here.
-  check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out),
-        "read dataset " + name + " (corrupt or truncated data)");
+  check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), "read dataset " + name + " (corrupt or truncated data)");
 }
 
 void write_attr_i64(hid_t obj, const std::string& name, int64_t v) {
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  Handle a(H5Acreate2(obj, name.c_str(), H5T_NATIVE_INT64, space, H5P_DEFAULT, H5P_DEFAULT),
-           H5Aclose, "create attribute " + name);
+  Handle a(H5Acreate2(obj, name.c_str(), H5T_NATIVE_INT64, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+           "create attribute " + name);
   check(H5Awrite(a, H5T_NATIVE_INT64, &v), "write attribute " + name);
 }
 
@@ -83,8 +81,7 @@ void write_attr_str(hid_t obj, const std::string& name, const std::string& v) {
   check(H5Tset_cset(type, H5T_CSET_UTF8), "set utf-8");
   check(H5Tset_strpad(type, H5T_STR_NULLPAD), "set string padding");
   Handle space(H5Screate(H5S_SCALAR), H5Sclose, "create scalar space");
-  Handle a(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-           "create attribute " + name);
+  Handle a(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "create attribute " + name);
   std::string buf = v.empty() ? std::string(1, '\0') : v;
   check(H5Awrite(a, type, buf.data()), "write attribute " + name);
 }

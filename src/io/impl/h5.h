@@ -33,8 +33,7 @@ void check(herr_t status, const std::string& what);
 
 Handle create_group(hid_t parent, const std::string& name);
 // 1-D dataset of `n` elements of `type`; chunked + fletcher32 (+ gzip when level > 0) if n > 0.
-void write_1d(hid_t parent, const std::string& name, hid_t type, const void* data, size_t n,
-              int gzip_level);
+void write_1d(hid_t parent, const std::string& name, hid_t type, const void* data, size_t n, int gzip_level);
 size_t length_1d(hid_t parent, const std::string& name);
 void read_1d(hid_t parent, const std::string& name, hid_t type, void* out);
 

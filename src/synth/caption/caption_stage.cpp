@@ -43,8 +43,14 @@ std::vector<ItemView> join_items(const ShardInputs& in, std::vector<std::string>
     v.source = text_at(ret.items, "source", i);
     auto s = seg_idx.find(v.item_id);
     auto g = img_idx.find(v.item_id);
-    if (g == img_idx.end()) { reasons[i] = "item not in io.images" + shard; continue; }
-    if (s == seg_idx.end()) { reasons[i] = "item not in io.regions" + shard; continue; }
+    if (g == img_idx.end()) {
+      reasons[i] = "item not in io.images" + shard;
+      continue;
+    }
+    if (s == seg_idx.end()) {
+      reasons[i] = "item not in io.regions" + shard;
+      continue;
+    }
     v.clip_id = text_at(img.items, "clip_id", g->second);
     v.frame_index = img.items.has("frame_index") ? img.items.i64("frame_index")[g->second] : -1;
     v.width = static_cast<int64_t>(number_at(img.items, "width", g->second));
@@ -66,18 +72,34 @@ Shard make_output(const std::vector<ItemView>& items, const std::vector<Row>& ro
       out.failures.push_back({items[i].item_id, items[i].source, "caption", reasons[i], "error"});
       continue;
     }
-    id.push_back(items[i].item_id); src.push_back(items[i].source); clip.push_back(items[i].clip_id);
-    frame.push_back(items[i].frame_index); w.push_back(items[i].width); h.push_back(items[i].height);
-    raw.push_back(rows[i].raw); fine.push_back(rows[i].fine); obj.push_back(rows[i].objects);
-    attr.push_back(rows[i].attributes); be.push_back(backend);
-    pt.push_back(rows[i].prompt_tokens); ct.push_back(rows[i].completion_tokens);
+    id.push_back(items[i].item_id);
+    src.push_back(items[i].source);
+    clip.push_back(items[i].clip_id);
+    frame.push_back(items[i].frame_index);
+    w.push_back(items[i].width);
+    h.push_back(items[i].height);
+    raw.push_back(rows[i].raw);
+    fine.push_back(rows[i].fine);
+    obj.push_back(rows[i].objects);
+    attr.push_back(rows[i].attributes);
+    be.push_back(backend);
+    pt.push_back(rows[i].prompt_tokens);
+    ct.push_back(rows[i].completion_tokens);
   }
   Table& t = out.items;
-  t.put_bytes("item_id", id); t.put_bytes("source", src); t.put_bytes("clip_id", clip);
-  t.put_i64("frame_index", frame); t.put_bytes("raw_caption", raw); t.put_bytes("fine_caption", fine);
-  t.put_bytes("objects", obj); t.put_bytes("attributes", attr); t.put_bytes("backend", be);
-  t.put_i64("width", w); t.put_i64("height", h);
-  t.put_i64("prompt_tokens", pt); t.put_i64("completion_tokens", ct);
+  t.put_bytes("item_id", id);
+  t.put_bytes("source", src);
+  t.put_bytes("clip_id", clip);
+  t.put_i64("frame_index", frame);
+  t.put_bytes("raw_caption", raw);
+  t.put_bytes("fine_caption", fine);
+  t.put_bytes("objects", obj);
+  t.put_bytes("attributes", attr);
+  t.put_bytes("backend", be);
+  t.put_i64("width", w);
+  t.put_i64("height", h);
+  t.put_i64("prompt_tokens", pt);
+  t.put_i64("completion_tokens", ct);
   return out;
 }
 
@@ -95,12 +117,16 @@ void declare_caption_config(ConfigSchema& c) {
   c.add_int("caption.max_objects", 12, "Recognised regions a caption mentions at most", 0, 1000);
   c.add_int("caption.max_description_chars", 300, "Characters of each retrieved description used", 0, 100000);
   c.add_float("caption.night_brightness", 0.25, "Mean grey level (0..1) below which an image counts as night", 0, 1);
-  c.add_float("caption.low_contrast", 0.12, "Grey standard deviation (0..1) below which an image is low-contrast", 0, 1);
+  c.add_float("caption.low_contrast", 0.12, "Grey standard deviation (0..1) below which an image is low-contrast", 0,
+              1);
   c.add_float("caption.temperature", 0.2, "openai: sampling temperature", 0, 2);
   c.add_int("caption.max_tokens", 400, "openai: completion tokens per request at most", 1, 100000);
-  c.add_string("caption.prompt_system", "", "openai: system prompt file; empty = shipped configs/prompts/caption_system.txt");
-  c.add_string("caption.prompt_raw", "", "openai: raw-caption prompt file; empty = shipped configs/prompts/caption_raw.txt");
-  c.add_string("caption.prompt_refine", "", "openai: refinement prompt file; empty = shipped configs/prompts/caption_refine.txt");
+  c.add_string("caption.prompt_system", "",
+               "openai: system prompt file; empty = shipped configs/prompts/caption_system.txt");
+  c.add_string("caption.prompt_raw", "",
+               "openai: raw-caption prompt file; empty = shipped configs/prompts/caption_raw.txt");
+  c.add_string("caption.prompt_refine", "",
+               "openai: refinement prompt file; empty = shipped configs/prompts/caption_refine.txt");
   net::declare_net_config(c);
   declare_model_caption_config(c);
   c.add_int("debug.item_delay_ms", 0, "Sleep per item (tests use it to kill a run midway)", 0, 60000);
@@ -154,11 +180,17 @@ StageCounts run_caption(JobContext& ctx) {
       std::vector<size_t> todo;
       std::vector<const std::string*> jpegs;
       for (size_t i = 0; i < items.size(); ++i)
-        if (reasons[i].empty()) { todo.push_back(i); jpegs.push_back(items[i].image); }
+        if (reasons[i].empty()) {
+          todo.push_back(i);
+          jpegs.push_back(items[i].image);
+        }
       const auto got = captioner->caption(jpegs, in.index);
       for (size_t k = 0; k < todo.size(); ++k) {
         Row& r = rows[todo[k]];
-        if (!got[k].error.empty()) { reasons[todo[k]] = got[k].error; continue; }
+        if (!got[k].error.empty()) {
+          reasons[todo[k]] = got[k].error;
+          continue;
+        }
         r.raw = got[k].text;
         r.fine = fine_caption(r.raw, objects[todo[k]], max_desc);
         r.prompt_tokens = got[k].prompt_tokens;
@@ -169,13 +201,19 @@ StageCounts run_caption(JobContext& ctx) {
       std::vector<size_t> todo;
       std::vector<net::ChatRequest> reqs;
       for (size_t i = 0; i < items.size(); ++i)
-        if (reasons[i].empty()) { todo.push_back(i); reqs.push_back(raw_caption_request(prompts, items[i], objects[i])); }
+        if (reasons[i].empty()) {
+          todo.push_back(i);
+          reqs.push_back(raw_caption_request(prompts, items[i], objects[i]));
+        }
       auto res = client->complete_all(reqs);
       std::vector<size_t> todo2;
       reqs.clear();
       for (size_t k = 0; k < todo.size(); ++k) {
         Row& r = rows[todo[k]];
-        if (!res[k].ok) { reasons[todo[k]] = "openai raw caption: " + res[k].error; continue; }
+        if (!res[k].ok) {
+          reasons[todo[k]] = "openai raw caption: " + res[k].error;
+          continue;
+        }
         r.raw = res[k].reply.content;
         r.prompt_tokens += res[k].reply.prompt_tokens;
         r.completion_tokens += res[k].reply.completion_tokens;
@@ -185,7 +223,10 @@ StageCounts run_caption(JobContext& ctx) {
       res = client->complete_all(reqs);
       for (size_t k = 0; k < todo2.size(); ++k) {
         Row& r = rows[todo2[k]];
-        if (!res[k].ok) { reasons[todo2[k]] = "openai refinement: " + res[k].error; continue; }
+        if (!res[k].ok) {
+          reasons[todo2[k]] = "openai refinement: " + res[k].error;
+          continue;
+        }
         r.fine = res[k].reply.content;
         r.prompt_tokens += res[k].reply.prompt_tokens;
         r.completion_tokens += res[k].reply.completion_tokens;
@@ -193,12 +234,18 @@ StageCounts run_caption(JobContext& ctx) {
     }
     int64_t pt = 0, ct = 0;
     for (size_t i = 0; i < rows.size(); ++i)
-      if (reasons[i].empty()) { pt += rows[i].prompt_tokens; ct += rows[i].completion_tokens; }
+      if (reasons[i].empty()) {
+        pt += rows[i].prompt_tokens;
+        ct += rows[i].completion_tokens;
+      }
     totals.prompt_tokens += pt;
     totals.completion_tokens += ct;
     progress.add(static_cast<int64_t>(items.size()));
-    jc.metrics.write({{"stage", "caption"}, {"shard", in.index}, {"backend", backend},
-                      {"prompt_tokens", pt}, {"completion_tokens", ct}});
+    jc.metrics.write({{"stage", "caption"},
+                      {"shard", in.index},
+                      {"backend", backend},
+                      {"prompt_tokens", pt},
+                      {"completion_tokens", ct}});
     return make_output(items, rows, reasons, backend);
   };
   StageCounts counts = run_shard_map(ctx, spec);

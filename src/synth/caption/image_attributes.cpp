@@ -11,8 +11,11 @@ namespace cf::synth {
 
 nlohmann::json ImageAttributes::to_json() const {
   auto r = [](double v) { return std::round(v * 1000) / 1000; };
-  return {{"brightness", r(brightness)}, {"contrast", r(contrast)}, {"time_of_day", time_of_day},
-          {"low_contrast", low_contrast}, {"sky", sky}};
+  return {{"brightness", r(brightness)},
+          {"contrast", r(contrast)},
+          {"time_of_day", time_of_day},
+          {"low_contrast", low_contrast},
+          {"sky", sky}};
 }
 
 ImageAttributes ImageAttributes::from_json(const nlohmann::json& j) {

@@ -8,11 +8,11 @@
 namespace cf::synth {
 
 struct ImageAttributes {
-  double brightness = 0;  // mean grey level, 0..1
-  double contrast = 0;    // standard deviation of grey, 0..1
+  double brightness = 0;            // mean grey level, 0..1
+  double contrast = 0;              // standard deviation of grey, 0..1
   std::string time_of_day = "day";  // "day" or "night"
   bool low_contrast = false;
-  std::string sky;        // "blue", "grey" or "" (night or not decidable)
+  std::string sky;  // "blue", "grey" or "" (night or not decidable)
   nlohmann::json to_json() const;
   static ImageAttributes from_json(const nlohmann::json& j);
 };

@@ -26,22 +26,25 @@ void declare_model_caption_config(ConfigSchema& c) {
                "model: checkpoint of our VLM (Model^i): a cf-train output dir (model.safetensors, else "
                "checkpoints/latest), a checkpoint step dir or a .safetensors file");
   c.add_string("model.preset", "configs/model/tiny.toml", "model: shape of caption.model (configs/model/*.toml)");
-  c.add_string("caption.tokenizer", "work/tokens",
-               "model: cf-tokenizer output dir (or its tokenizer/): vocab.json decodes, prompts.json gives the prompt ids");
+  c.add_string(
+      "caption.tokenizer", "work/tokens",
+      "model: cf-tokenizer output dir (or its tokenizer/): vocab.json decodes, prompts.json gives the prompt ids");
   c.add_string("caption.model_prompt", "describe",
                "model: name of the prompt in prompts.json (describe, describe_this, describe_scene, describe_dashcam)");
-  c.add_int("caption.model_max_new_tokens", 96, "model: longest raw caption in tokens (cut to whole sentences when reached)",
-            1, 100000);
+  c.add_int("caption.model_max_new_tokens", 96,
+            "model: longest raw caption in tokens (cut to whole sentences when reached)", 1, 100000);
   c.add_float("caption.model_temperature", 0.0, "model: sampling temperature; 0 = greedy (deterministic)", 0, 100);
   c.add_float("caption.model_top_p", 1.0, "model: nucleus sampling mass (with temperature > 0)", 0, 1);
-  c.add_int("caption.model_seed", 0, "model: sampling seed (per shard and batch, so any world size gives the same captions)",
-            0, 1e18);
+  c.add_int("caption.model_seed", 0,
+            "model: sampling seed (per shard and batch, so any world size gives the same captions)", 0, 1e18);
   c.add_int("caption.model_batch", 8, "model: images per generation batch", 1, 100000);
   c.add_string("caption.model_dtype", "fp32", "model: weights/activations dtype for generation", {"fp32", "bf16"});
   c.add_strings("caption.model_stop_tokens", {}, "model: stop token ids besides eos (as strings)");
-  c.add_int("caption.model_min_letters", 3, "model: a raw caption with fewer letters is a failure (garbled)", 0, 100000);
+  c.add_int("caption.model_min_letters", 3, "model: a raw caption with fewer letters is a failure (garbled)", 0,
+            100000);
   c.add_int("caption.model_max_repeats", 4,
-            "model: a raw caption repeating a 1-4 word phrase more often in a row is a failure (a degenerate loop); 0 = no check",
+            "model: a raw caption repeating a 1-4 word phrase more often in a row is a failure (a degenerate loop); 0 "
+            "= no check",
             0, 100000);
 }
 
@@ -49,8 +52,9 @@ void register_model_captioner(ModelCaptionerFactory factory) { registered() = fa
 
 std::unique_ptr<ModelCaptioner> make_model_captioner(const Config& c, int threads) {
   if (!registered())
-    throw ConfigError("caption.backend = \"model\": this executable was built without the model backend "
-                      "(cf_synth_caption_model)");
+    throw ConfigError(
+        "caption.backend = \"model\": this executable was built without the model backend "
+        "(cf_synth_caption_model)");
   return registered()(c, threads);
 }
 
@@ -145,16 +149,16 @@ std::string caption_problem(const std::string& text, int64_t min_letters, int64_
     letters += std::isalpha(ch) != 0;
   }
   if (letters < min_letters)
-    return "garbled generation: " + std::to_string(letters) + " letters (caption.model_min_letters = " +
-           std::to_string(min_letters) + ")";
+    return "garbled generation: " + std::to_string(letters) +
+           " letters (caption.model_min_letters = " + std::to_string(min_letters) + ")";
   if (2 * letters < visible)
     return "garbled generation: " + std::to_string(letters) + " of " + std::to_string(visible) +
            " characters are letters";
   if (max_repeats > 0) {
     const auto [phrase, reps] = longest_repeat(text);
     if (reps > max_repeats)
-      return "garbled generation: '" + phrase + "' " + std::to_string(reps) + " times in a row (caption.model_max_repeats = " +
-             std::to_string(max_repeats) + ")";
+      return "garbled generation: '" + phrase + "' " + std::to_string(reps) +
+             " times in a row (caption.model_max_repeats = " + std::to_string(max_repeats) + ")";
   }
   return "";
 }

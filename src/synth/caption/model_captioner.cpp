@@ -19,15 +19,15 @@ class VlmCaptioner : public ModelCaptioner {
     const std::string weights = infer::resolve_checkpoint(c.get_string("caption.model"), "caption.model");
     model_ = Vlm(load_model_config(preset));
     if (model_->cfg.vision.patches() != tok_.image_tokens)
-      throw ConfigError("caption.tokenizer: " + std::to_string(tok_.image_tokens) + " image placeholders per image, but " +
-                        "model.preset '" + preset + "' has " + std::to_string(model_->cfg.vision.patches()) +
-                        " patches per image");
+      throw ConfigError("caption.tokenizer: " + std::to_string(tok_.image_tokens) +
+                        " image placeholders per image, but " + "model.preset '" + preset + "' has " +
+                        std::to_string(model_->cfg.vision.patches()) + " patches per image");
     if (tok_.vocab.special().image != model_->cfg.image_token_id)
       throw ConfigError("caption.tokenizer: <image> id " + std::to_string(tok_.vocab.special().image) +
                         " != model.preset's image_token_id " + std::to_string(model_->cfg.image_token_id));
     if (static_cast<int64_t>(tok_.vocab.size()) > model_->cfg.text.vocab)
-      throw ConfigError("caption.tokenizer: " + std::to_string(tok_.vocab.size()) + " pieces, more than model.preset's " +
-                        "text.vocab " + std::to_string(model_->cfg.text.vocab));
+      throw ConfigError("caption.tokenizer: " + std::to_string(tok_.vocab.size()) +
+                        " pieces, more than model.preset's " + "text.vocab " + std::to_string(model_->cfg.text.vocab));
     try {
       load_weights(model_, weights);
     } catch (const std::exception& e) {
@@ -83,7 +83,8 @@ class VlmCaptioner : public ModelCaptioner {
     }
     std::vector<const TokenSample*> ptrs;
     for (const auto& t : samples) ptrs.push_back(&t);
-    const infer::Answers got = infer::generate_answers(model_, ptrs, s_, seed_ * 1000003ull + static_cast<uint64_t>(shard));
+    const infer::Answers got =
+        infer::generate_answers(model_, ptrs, s_, seed_ * 1000003ull + static_cast<uint64_t>(shard));
     const size_t max_new = static_cast<size_t>(s_.options.max_new_tokens);
     for (size_t k = 0; k < rows.size(); ++k) {
       ModelCaption& m = out[rows[k]];

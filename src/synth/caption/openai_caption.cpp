@@ -55,9 +55,10 @@ net::ChatRequest raw_caption_request(const CaptionPrompts& p, const ItemView& it
   net::ChatRequest r;
   r.temperature = p.temperature;
   r.max_tokens = p.max_tokens;
-  const std::string text = fill_template(p.raw, {{"objects", objects_text(objects)},
-                                                 {"width", std::to_string(item.width)},
-                                                 {"height", std::to_string(item.height)}},
+  const std::string text = fill_template(p.raw,
+                                         {{"objects", objects_text(objects)},
+                                          {"width", std::to_string(item.width)},
+                                          {"height", std::to_string(item.height)}},
                                          "caption.prompt_raw");
   r.messages = {{"system", p.system, ""}, {"user", text, item.image ? *item.image : std::string()}};
   return r;

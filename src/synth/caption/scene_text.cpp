@@ -47,8 +47,11 @@ std::string distance_band(const float box[4], int64_t height) {
 std::string plural(const std::string& noun) {
   if (noun.empty()) return noun;
   if (noun == "person") return "people";
-  if (noun.size() >= 6 && noun.compare(noun.size() - 6, 6, "person") == 0) return noun.substr(0, noun.size() - 6) + "people";
-  auto ends = [&](const std::string& s) { return noun.size() >= s.size() && noun.compare(noun.size() - s.size(), s.size(), s) == 0; };
+  if (noun.size() >= 6 && noun.compare(noun.size() - 6, 6, "person") == 0)
+    return noun.substr(0, noun.size() - 6) + "people";
+  auto ends = [&](const std::string& s) {
+    return noun.size() >= s.size() && noun.compare(noun.size() - s.size(), s.size(), s) == 0;
+  };
   if (ends("s") || ends("x") || ends("ch") || ends("sh")) return noun + "es";
   if (ends("y") && noun.size() > 1 && std::string("aeiou").find(noun[noun.size() - 2]) == std::string::npos)
     return noun.substr(0, noun.size() - 1) + "ies";
@@ -67,7 +70,8 @@ std::vector<RetrievedRegion> caption_objects(const std::vector<RetrievedRegion>&
     if (r.object && r.known()) out.push_back(r);
   std::stable_sort(out.begin(), out.end(), [](const RetrievedRegion& a, const RetrievedRegion& b) {
     if (a.relevance != b.relevance) return a.relevance > b.relevance;
-    const double aa = std::max(0.f, a.box[2]) * std::max(0.f, a.box[3]), ab = std::max(0.f, b.box[2]) * std::max(0.f, b.box[3]);
+    const double aa = std::max(0.f, a.box[2]) * std::max(0.f, a.box[3]),
+                 ab = std::max(0.f, b.box[2]) * std::max(0.f, b.box[3]);
     if (aa != ab) return aa > ab;
     return a.region_id < b.region_id;
   });
@@ -125,8 +129,8 @@ std::string raw_caption(const ImageAttributes& attrs, const std::vector<Retrieve
   }
   if (objects.empty()) s += " No road users or obstacles are recognised.";
   if (unknown_regions > 0)
-    s += " " + capitalised(number(unknown_regions)) + " further " + (unknown_regions == 1 ? "region is" : "regions are") +
-         " not recognised.";
+    s += " " + capitalised(number(unknown_regions)) + " further " +
+         (unknown_regions == 1 ? "region is" : "regions are") + " not recognised.";
   return s;
 }
 

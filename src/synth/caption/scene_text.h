@@ -13,8 +13,8 @@
 
 namespace cf::synth {
 
-std::string horizontal_position(const float box[4], int64_t width);   // "left", "center", "right"
-std::string distance_band(const float box[4], int64_t height);        // "near", "mid", "far"
+std::string horizontal_position(const float box[4], int64_t width);  // "left", "center", "right"
+std::string distance_band(const float box[4], int64_t height);       // "near", "mid", "far"
 std::string plural(const std::string& noun);
 std::string with_article(const std::string& noun);  // "a car", "an animal"
 

@@ -82,8 +82,9 @@ void attach_boxes(std::vector<RetrievedRegion>& regions, const Shard& segment, s
   for (auto& g : regions) {
     auto f = by_id.find(g.region_id);
     if (f == by_id.end()) continue;
-    float b[4] = {static_cast<float>(number_at(t, "box_x", f->second)), static_cast<float>(number_at(t, "box_y", f->second)),
-                  static_cast<float>(number_at(t, "box_w", f->second)), static_cast<float>(number_at(t, "box_h", f->second))};
+    float b[4] = {
+        static_cast<float>(number_at(t, "box_x", f->second)), static_cast<float>(number_at(t, "box_y", f->second)),
+        static_cast<float>(number_at(t, "box_w", f->second)), static_cast<float>(number_at(t, "box_h", f->second))};
     const bool normalised = b[0] + b[2] <= 1.001f && b[1] + b[3] <= 1.001f && width > 2 && height > 2;
     for (int k = 0; k < 4; ++k) g.box[k] = normalised ? b[k] * static_cast<float>(k % 2 ? height : width) : b[k];
   }

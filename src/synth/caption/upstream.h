@@ -15,12 +15,12 @@ struct RetrievedRegion {
   int64_t region_id = -1;
   std::string label, kb_name, description;
   double score = 0;
-  double relevance = 0;         // driving_relevance as a number (0 when it is text)
-  std::string relevance_text;   // driving_relevance as text when it is not a number
+  double relevance = 0;             // driving_relevance as a number (0 when it is text)
+  std::string relevance_text;       // driving_relevance as text when it is not a number
   float box[4] = {-1, -1, -1, -1};  // x, y, w, h in pixels of the stored image; -1 unknown
-  bool object = true;           // cf-retrieve's `object` column: false for a region that is not
-                                // a distinct, confidently named object (a part, a weak name)
-  bool known() const;           // a recognised object (label not empty and not "unknown")
+  bool object = true;               // cf-retrieve's `object` column: false for a region that is not
+                                    // a distinct, confidently named object (a part, a weak name)
+  bool known() const;               // a recognised object (label not empty and not "unknown")
 };
 
 // One input item with everything joined to it.

@@ -110,7 +110,7 @@ Rle rle_from_string(const std::string& counts, int height, int width) {
   }
   if (sum != static_cast<int64_t>(height) * width)
     throw DataError("RLE runs sum to " + std::to_string(sum) + ", mask has " +
-                std::to_string(static_cast<int64_t>(height) * width) + " pixels");
+                    std::to_string(static_cast<int64_t>(height) * width) + " pixels");
   return r;
 }
 

@@ -51,7 +51,10 @@ ClosedQuestion parse_closed_question(const std::string& q) {
     // Singular: the first of (as is, minus "es", minus "s") that maps to a class, else minus "s".
     for (const std::string cand : {plural, ends_with(plural, "es") ? plural.substr(0, plural.size() - 2) : "",
                                    ends_with(plural, "s") ? plural.substr(0, plural.size() - 1) : ""})
-      if (!cand.empty() && map_label(cand)) { out.label = cand; return out; }
+      if (!cand.empty() && map_label(cand)) {
+        out.label = cand;
+        return out;
+      }
     out.label = ends_with(plural, "s") ? plural.substr(0, plural.size() - 1) : plural;
     return out;
   }

@@ -32,17 +32,27 @@ Dirs resolve_dirs(const Config& c) {
   if (marker && json::parse(marker, nullptr, false).value("stage", "") == "merge") {
     const std::string cfg = in + "/config.toml";
     toml::table t;
-    try { t = toml::parse_file(cfg); } catch (const std::exception& e) { throw ConfigError("eval-synthesis: cannot read '" + cfg + "': " + e.what()); }
+    try {
+      t = toml::parse_file(cfg);
+    } catch (const std::exception& e) {
+      throw ConfigError("eval-synthesis: cannot read '" + cfg + "': " + e.what());
+    }
     auto get = [&](const char* key, std::string& dst) {
       if (!dst.empty()) return;  // an explicit setting wins
       if (auto v = t["io"][key].value<std::string>()) dst = *v;
       else throw ConfigError("eval-synthesis: '" + cfg + "' has no io." + key);
     };
     d.qa.clear();
-    get("input", d.qa); get("caption", d.caption); get("retrieve", d.retrieve); get("regions", d.regions);
+    get("input", d.qa);
+    get("caption", d.caption);
+    get("retrieve", d.retrieve);
+    get("regions", d.regions);
   }
-  for (const auto& [key, v] : {std::pair{"io.caption", d.caption}, {"io.retrieve", d.retrieve}, {"io.regions", d.regions}})
-    if (v.empty()) throw ConfigError("eval-synthesis: " + std::string(key) + " is empty and io.input '" + in + "' is not a cf-merge output");
+  for (const auto& [key, v] :
+       {std::pair{"io.caption", d.caption}, {"io.retrieve", d.retrieve}, {"io.regions", d.regions}})
+    if (v.empty())
+      throw ConfigError("eval-synthesis: " + std::string(key) + " is empty and io.input '" + in +
+                        "' is not a cf-merge output");
   return d;
 }
 
@@ -61,7 +71,8 @@ std::vector<std::vector<size_t>> rows_of(const Shard& s, const char* table) {
   return out;
 }
 
-json eval_shard(const Dirs& d, const std::vector<std::string>& names, size_t i, const std::string& corpus, const EvalOptions& o) {
+json eval_shard(const Dirs& d, const std::vector<std::string>& names, size_t i, const std::string& corpus,
+                const EvalOptions& o) {
   const Shard seg = read_shard(d.regions + "/" + names[i]), ret = read_shard(d.retrieve + "/" + names[i]),
               cap = read_shard(d.caption + "/" + names[i]), qa = read_shard(d.qa + "/" + names[i]);
   const auto ret_idx = by_id(ret.items), cap_idx = by_id(cap.items), qa_idx = by_id(qa.items);
@@ -70,8 +81,9 @@ json eval_shard(const Dirs& d, const std::vector<std::string>& names, size_t i, 
   for (size_t k = 0; k < seg.items.rows(); ++k) {
     if (seg.items.has("clip_id") && !seg.items.bytes("clip_id")[k].empty()) continue;
     const std::string id = seg.items.bytes("item_id")[k];
-    const SceneTruth truth = load_truth(corpus, seg.items.bytes("source")[k], static_cast<int>(seg.items.i64("width")[k]),
-                                        static_cast<int>(seg.items.i64("height")[k]));
+    const SceneTruth truth =
+        load_truth(corpus, seg.items.bytes("source")[k], static_cast<int>(seg.items.i64("width")[k]),
+                   static_cast<int>(seg.items.i64("height")[k]));
     std::map<int64_t, std::string> labels;
     if (auto r = ret_idx.find(id); r != ret_idx.end())
       for (size_t row : ret_rows[r->second])
@@ -85,11 +97,13 @@ json eval_shard(const Dirs& d, const std::vector<std::string>& names, size_t i, 
     }
     std::vector<std::string> mentioned;
     if (auto c = cap_idx.find(id); c != cap_idx.end())
-      for (const auto& obj : json::parse(cap.items.bytes("objects")[c->second])) mentioned.push_back(obj.value("label", ""));
+      for (const auto& obj : json::parse(cap.items.bytes("objects")[c->second]))
+        mentioned.push_back(obj.value("label", ""));
     std::vector<std::pair<std::string, std::string>> closed;
     if (auto q = qa_idx.find(id); q != qa_idx.end())
       for (size_t row : qa_rows[q->second])
-        if (qa.tables.at("qa").i64("closed")[row]) closed.push_back({qa.tables.at("qa").bytes("question")[row], qa.tables.at("qa").bytes("answer")[row]});
+        if (qa.tables.at("qa").i64("closed")[row])
+          closed.push_back({qa.tables.at("qa").bytes("question")[row], qa.tables.at("qa").bytes("answer")[row]});
     merge::add_into(total, eval_item(truth, regions, mentioned, closed, o));
   }
   return total;
@@ -98,25 +112,32 @@ json eval_shard(const Dirs& d, const std::vector<std::string>& names, size_t i, 
 }  // namespace
 
 void declare_eval_synthesis_config(ConfigSchema& c) {
-  c.add_string("io.caption", "", "cf-caption output; empty = from io.input's config.toml when io.input is a cf-merge output");
+  c.add_string("io.caption", "",
+               "cf-caption output; empty = from io.input's config.toml when io.input is a cf-merge output");
   c.add_string("io.retrieve", "", "cf-retrieve output; empty = from the cf-merge config");
   c.add_string("io.regions", "", "cf-segment output; empty = from the cf-merge config");
   c.add_string("eval.corpus", "", "cf-scenegen corpus the chain ran on (labels/, masks/)");
   c.add_float("eval.iou", 0.5, "A GT object is found when a region's mask IoU with it is at least this", 0, 1);
-  c.add_int("eval.min_area", 1024, "GT objects with fewer visible pixels (at the chain's image size) are not counted for recall/naming", 0, 1e9);
-  c.add_int("eval.large_area", 4096, "A caption misses a GT class that has an instance of at least this many pixels", 0, 1e9);
+  c.add_int("eval.min_area", 1024,
+            "GT objects with fewer visible pixels (at the chain's image size) are not counted for recall/naming", 0,
+            1e9);
+  c.add_int("eval.large_area", 4096, "A caption misses a GT class that has an instance of at least this many pixels", 0,
+            1e9);
 }
 
 StageCounts run_eval_synthesis(JobContext& ctx) {
   const Config& c = ctx.config;
   const std::string corpus = c.get_string("eval.corpus");
-  if (corpus.empty() || !fs::exists(corpus + "/labels")) throw ConfigError("eval-synthesis: eval.corpus '" + corpus + "' is not a cf-scenegen corpus (no labels/)");
+  if (corpus.empty() || !fs::exists(corpus + "/labels"))
+    throw ConfigError("eval-synthesis: eval.corpus '" + corpus + "' is not a cf-scenegen corpus (no labels/)");
   const Dirs d = resolve_dirs(c);
   const StagePlan plan = read_stage_plan(d.regions);
   std::vector<std::string> names;
   for (const auto& dir : {d.regions, d.retrieve, d.caption, d.qa}) {
     const StagePlan p = read_stage_plan(dir);
-    if (p.shards != plan.shards) throw ConfigError("eval-synthesis: '" + dir + "' has " + std::to_string(p.shards) + " shards, '" + d.regions + "' " + std::to_string(plan.shards));
+    if (p.shards != plan.shards)
+      throw ConfigError("eval-synthesis: '" + dir + "' has " + std::to_string(p.shards) + " shards, '" + d.regions +
+                        "' " + std::to_string(plan.shards));
     complete_shards(dir, p);
   }
   for (int64_t i = 0; i < plan.shards; ++i) names.push_back(shard_file_name(i));
@@ -135,7 +156,8 @@ StageCounts run_eval_synthesis(JobContext& ctx) {
     std::ofstream(out + "/report.json") << report.dump(2) << "\n";
     std::ofstream(out + "/report.md") << "# Synthesis chain vs ground truth\n\n" << eval_markdown(report);
     counts.items_ok = report["items"].get<int64_t>();
-    for (const char* k : {"object_recall", "naming_accuracy", "caption_hallucinated_rate", "caption_missed_rate", "closed_correct"})
+    for (const char* k :
+         {"object_recall", "naming_accuracy", "caption_hallucinated_rate", "caption_missed_rate", "closed_correct"})
       counts.extra[k] = report[k];
     counts.extra["objects"] = report["objects"];
     counts.extra["closed_questions"] = report["closed_questions"];

@@ -18,9 +18,9 @@ struct DecodeOptions {
 };
 
 struct IngestRow {
-  std::string item_id;   // "path" for images, "path#clip003/f05" for frames
-  std::string source;    // manifest path
-  std::string clip_id;   // "path#clip003" for frames, "" for images
+  std::string item_id;  // "path" for images, "path#clip003/f05" for frames
+  std::string source;   // manifest path
+  std::string clip_id;  // "path#clip003" for frames, "" for images
   int64_t frame_index = -1, source_frame = -1, manifest_index = 0;
   float timestamp = 0;
   int64_t width = 0, height = 0, orig_width = 0, orig_height = 0;

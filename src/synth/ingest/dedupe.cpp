@@ -37,8 +37,7 @@ std::vector<DedupeDecision> dedupe(const std::vector<DedupeUnit>& units, const D
     int best = -1;
     size_t best_j = 0;
     for (int b = 0; b < nb && best < 0; ++b) {
-      auto it = bands.find(band_key(u.phashes[0], b, b * 64 / nb, (b + 1) * 64 / nb, u.is_clip,
-                                    u.phashes.size()));
+      auto it = bands.find(band_key(u.phashes[0], b, b * 64 / nb, (b + 1) * 64 / nb, u.is_clip, u.phashes.size()));
       if (it == bands.end()) continue;
       for (size_t j : it->second) {
         int worst = 0;
@@ -49,14 +48,12 @@ std::vector<DedupeDecision> dedupe(const std::vector<DedupeUnit>& units, const D
     }
     if (best >= 0) {
       out[i] = {false, units[best_j].id,
-                "near duplicate of " + units[best_j].id + " (perceptual distance " +
-                    std::to_string(best) + ")"};
+                "near duplicate of " + units[best_j].id + " (perceptual distance " + std::to_string(best) + ")"};
       if (o.exact) exact_seen.erase(key);  // only kept units are references
       continue;
     }
     for (int b = 0; b < nb; ++b)
-      bands[band_key(u.phashes[0], b, b * 64 / nb, (b + 1) * 64 / nb, u.is_clip, u.phashes.size())]
-          .push_back(i);
+      bands[band_key(u.phashes[0], b, b * 64 / nb, (b + 1) * 64 / nb, u.is_clip, u.phashes.size())].push_back(i);
   }
   return out;
 }

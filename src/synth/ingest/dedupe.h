@@ -14,7 +14,7 @@
 namespace cf::ingest {
 
 struct DedupeUnit {
-  std::string id;                   // image item id or clip id
+  std::string id;  // image item id or clip id
   bool is_clip = false;
   std::vector<std::string> hashes;  // content hash per frame
   std::vector<uint64_t> phashes;    // perceptual hash per frame

@@ -68,12 +68,11 @@ std::string plan_hash(const std::vector<ManifestEntry>& m, const Settings& s) {
   for (const auto& e : m) h.add(e.path).add(std::to_string(e.bytes));
   const auto& d = s.decode;
   h.add(std::to_string(s.shard_cost) + "|" + std::to_string(d.limits.max_side) + "|" +
-        std::to_string(d.limits.max_pixels) + "|" + std::to_string(d.jpeg_quality) + "|" +
-        d.video.mode + "|" + std::to_string(d.video.fps) + "|" +
-        std::to_string(d.video.frames_per_clip) + "|" + std::to_string(d.video.clip_seconds) +
-        "|" + std::to_string(d.video.max_clips) + "|" + std::to_string(s.dedupe.exact) +
-        std::to_string(s.dedupe.near) + std::to_string(s.dedupe.near_max_distance) + "|" +
-        std::to_string(s.scan.video_cost_bytes));
+        std::to_string(d.limits.max_pixels) + "|" + std::to_string(d.jpeg_quality) + "|" + d.video.mode + "|" +
+        std::to_string(d.video.fps) + "|" + std::to_string(d.video.frames_per_clip) + "|" +
+        std::to_string(d.video.clip_seconds) + "|" + std::to_string(d.video.max_clips) + "|" +
+        std::to_string(s.dedupe.exact) + std::to_string(s.dedupe.near) + std::to_string(s.dedupe.near_max_distance) +
+        "|" + std::to_string(s.scan.video_cost_bytes));
   return h.hex();
 }
 
@@ -82,7 +81,8 @@ bool is_done(const std::string& path, const std::string& hash) {
   ShardStatus st = shard_status(path);
   if (!st.complete) return false;
   if (st.meta.value("plan_hash", "") != hash)
-    throw Error("'" + path + "' was made from a different corpus or ingest settings; use a new "
+    throw Error("'" + path +
+                "' was made from a different corpus or ingest settings; use a new "
                 "io.output, or delete the old one to start over");
   return true;
 }
@@ -109,8 +109,8 @@ void write_manifest(const JobContext& ctx, const Settings& s, const std::vector<
 }
 
 // Phase A for one shard: decode its entries (threads over entries; order kept).
-void stage_shard(const Settings& s, const std::vector<ManifestEntry>& m, const ShardRange& r,
-                 const std::string& hash, Progress& progress, MetricsSink& metrics) {
+void stage_shard(const Settings& s, const std::vector<ManifestEntry>& m, const ShardRange& r, const std::string& hash,
+                 Progress& progress, MetricsSink& metrics) {
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t n = r.end - r.begin;
   std::vector<DecodedEntry> results(static_cast<size_t>(n));
@@ -128,12 +128,19 @@ void stage_shard(const Settings& s, const std::vector<ManifestEntry>& m, const S
   }
   for (const auto& f : shard.failures) spdlog::warn("{}: {}", f.item_id, f.reason);
   shard.items = rows_to_table(rows);
-  shard.meta = {{"plan_hash", hash}, {"shard", r.index}, {"manifest_begin", r.begin},
-                {"manifest_end", r.end}, {"phase", "staging"}};
+  shard.meta = {{"plan_hash", hash},
+                {"shard", r.index},
+                {"manifest_begin", r.begin},
+                {"manifest_end", r.end},
+                {"phase", "staging"}};
   write_shard(s.staging + "/" + shard_file_name(r.index), shard);
   progress.add(n);
-  metrics.write({{"stage", "ingest"}, {"phase", "decode"}, {"shard", r.index}, {"files", n},
-                 {"rows", rows.size()}, {"failures", shard.failures.size()},
+  metrics.write({{"stage", "ingest"},
+                 {"phase", "decode"},
+                 {"shard", r.index},
+                 {"files", n},
+                 {"rows", rows.size()},
+                 {"failures", shard.failures.size()},
                  {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}});
 }
 
@@ -145,8 +152,9 @@ nlohmann::json shard_units(const Table& t) {
     const std::string& clip = t.bytes("clip_id")[i];
     const std::string id = clip.empty() ? t.bytes("item_id")[i] : clip;
     auto [it, fresh] = pos.emplace(id, units.size());
-    if (fresh) units.push_back({{"id", id}, {"clip", !clip.empty()}, {"h", nlohmann::json::array()},
-                                {"p", nlohmann::json::array()}});
+    if (fresh)
+      units.push_back(
+          {{"id", id}, {"clip", !clip.empty()}, {"h", nlohmann::json::array()}, {"p", nlohmann::json::array()}});
     units[it->second]["h"].push_back(t.bytes("content_hash")[i]);
     units[it->second]["p"].push_back(static_cast<uint64_t>(t.i64("phash")[i]));
   }
@@ -168,8 +176,8 @@ std::map<std::string, DedupeDecision> decide_duplicates(const JobContext& ctx, c
   std::vector<DedupeUnit> units;
   for (auto& [idx, list] : by_shard)
     for (auto& u : list)
-      units.push_back({u["id"], u["clip"], u["h"].get<std::vector<std::string>>(),
-                       u["p"].get<std::vector<uint64_t>>()});
+      units.push_back(
+          {u["id"], u["clip"], u["h"].get<std::vector<std::string>>(), u["p"].get<std::vector<uint64_t>>()});
   auto decisions = dedupe(units, s.dedupe);
   std::map<std::string, DedupeDecision> out;
   for (size_t i = 0; i < units.size(); ++i)
@@ -182,8 +190,7 @@ std::map<std::string, DedupeDecision> decide_duplicates(const JobContext& ctx, c
 void declare_ingest_config(ConfigSchema& c) {
   c.add_strings("ingest.image_extensions", {"jpg", "jpeg", "png", "bmp", "webp"},
                 "Image file extensions (case-insensitive)");
-  c.add_strings("ingest.video_extensions", {"mp4", "mov", "mkv", "avi"},
-                "Video file extensions (case-insensitive)");
+  c.add_strings("ingest.video_extensions", {"mp4", "mov", "mkv", "avi"}, "Video file extensions (case-insensitive)");
   c.add_strings("ingest.exclude", {"masks/*", "*/masks/*"},
                 "Paths to skip (shell patterns on the relative path; '*' also matches '/'). "
                 "The default skips ground-truth mask folders such as cf-scenegen's");
@@ -193,8 +200,7 @@ void declare_ingest_config(ConfigSchema& c) {
   c.add_int("image.max_side", 640, "Longest side of stored images, pixels", 16, 16384);
   c.add_int("image.max_pixels", 100000000, "Refuse sources with more pixels than this", 1, 1e12);
   c.add_int("image.jpeg_quality", 90, "JPEG quality of stored images", 1, 100);
-  c.add_string("video.mode", "uniform", "Frame sampling: uniform (K per clip) or fps",
-               {"uniform", "fps"});
+  c.add_string("video.mode", "uniform", "Frame sampling: uniform (K per clip) or fps", {"uniform", "fps"});
   c.add_float("video.fps", 2.0, "Frames per second (mode fps)", 0.01, 1000);
   c.add_int("video.frames_per_clip", 8, "Frames per clip (mode uniform)", 1, 1024);
   c.add_float("video.clip_seconds", 10.0, "Clip length, seconds", 0.1, 86400);
@@ -216,8 +222,7 @@ StageCounts run_ingest(JobContext& ctx) {
   const auto manifest = deserialize(mpi.broadcast(packed));
   const auto shards = plan_shards(manifest, s.shard_cost);
   const std::string hash = plan_hash(manifest, s);
-  if (mpi.is_root())
-    spdlog::info("{} files ({} shards) under '{}'", manifest.size(), shards.size(), s.root);
+  if (mpi.is_root()) spdlog::info("{} files ({} shards) under '{}'", manifest.size(), shards.size(), s.root);
   write_manifest(ctx, s, manifest, shards, hash);
   if (mpi.is_root()) write_stage_plan(s.out, {"ingest", static_cast<int64_t>(shards.size()), hash});
 
@@ -239,8 +244,8 @@ StageCounts run_ingest(JobContext& ctx) {
       to_stage.push_back(idx);
       files += shards[idx].end - shards[idx].begin;
     }
-  spdlog::info("{} of {} shards are mine; {} to decode, {} to write", mine.size(), shards.size(),
-               to_stage.size(), todo.size());
+  spdlog::info("{} of {} shards are mine; {} to decode, {} to write", mine.size(), shards.size(), to_stage.size(),
+               todo.size());
   Progress progress(mpi, "ingest", mpi.allreduce_sum(files));
   for (int64_t idx : to_stage) stage_shard(s, manifest, shards[idx], hash, progress, ctx.metrics);
   progress.finish();
@@ -280,7 +285,9 @@ StageCounts run_ingest(JobContext& ctx) {
     counts.shards_done += 1;
   }
   counts.extra = {{"files", static_cast<int64_t>(mpi.is_root() ? manifest.size() : 0)},
-                  {"frames", frames}, {"exact_duplicates", exact}, {"near_duplicates", near}};
+                  {"frames", frames},
+                  {"exact_duplicates", exact},
+                  {"near_duplicates", near}};
   mpi.barrier();
   if (mpi.is_root() && !s.keep_staging) fs::remove_all(s.staging);
   return counts;

@@ -30,8 +30,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 std::vector<ManifestEntry> scan_corpus(const std::string& root, const ScanOptions& opts) {
   std::error_code ec;
-  if (!fs::is_directory(root, ec))
-    throw ConfigError("io.input '" + root + "' is not a directory (the corpus root)");
+  if (!fs::is_directory(root, ec)) throw ConfigError("io.input '" + root + "' is not a directory (the corpus root)");
   std::vector<ManifestEntry> out;
   fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
   if (ec) throw Error("cannot read corpus root '" + root + "': " + ec.message());
@@ -56,8 +55,7 @@ std::vector<ManifestEntry> scan_corpus(const std::string& root, const ScanOption
     e.cost = e.kind == MediaKind::Image ? 1 : std::max<int64_t>(1, e.bytes / opts.video_cost_bytes);
     out.push_back(std::move(e));
   }
-  std::sort(out.begin(), out.end(),
-            [](const ManifestEntry& a, const ManifestEntry& b) { return a.path < b.path; });
+  std::sort(out.begin(), out.end(), [](const ManifestEntry& a, const ManifestEntry& b) { return a.path < b.path; });
   return out;
 }
 
@@ -72,8 +70,8 @@ std::vector<ManifestEntry> deserialize(const std::string& bytes) {
   auto j = nlohmann::json::from_msgpack(bytes);
   std::vector<ManifestEntry> m;
   for (const auto& r : j)
-    m.push_back({r[0].get<std::string>(), static_cast<MediaKind>(r[1].get<int64_t>()),
-                 r[2].get<int64_t>(), r[3].get<int64_t>()});
+    m.push_back({r[0].get<std::string>(), static_cast<MediaKind>(r[1].get<int64_t>()), r[2].get<int64_t>(),
+                 r[3].get<int64_t>()});
   return m;
 }
 

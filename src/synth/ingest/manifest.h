@@ -19,7 +19,7 @@ struct ManifestEntry {
 struct ScanOptions {
   std::vector<std::string> image_extensions, video_extensions;  // lower case, no dot
   std::vector<std::string> exclude;  // fnmatch patterns on the relative path ('*' crosses '/')
-  int64_t video_cost_bytes = 50000;                             // one cost unit per this many bytes
+  int64_t video_cost_bytes = 50000;  // one cost unit per this many bytes
 };
 
 // Recursive scan; hidden files and directories (".name") are skipped. Throws Error if the root

@@ -8,8 +8,8 @@
 namespace cf::ingest {
 
 std::vector<ShardRange> plan_shards(const std::vector<ManifestEntry>& m, int64_t shard_cost) {
-  const int64_t total = std::accumulate(m.begin(), m.end(), int64_t{0},
-                                        [](int64_t s, const ManifestEntry& e) { return s + e.cost; });
+  const int64_t total =
+      std::accumulate(m.begin(), m.end(), int64_t{0}, [](int64_t s, const ManifestEntry& e) { return s + e.cost; });
   const int64_t n = std::max<int64_t>(1, (total + shard_cost - 1) / std::max<int64_t>(1, shard_cost));
   // Cut where the running cost crosses k * total / n: balanced, contiguous, deterministic.
   std::vector<ShardRange> shards;

@@ -15,7 +15,9 @@ std::string llava_image_path(const std::string& item_id) {
   while (std::getline(parts, part, '/'))
     if (part == "..") throw DataError("merge: item id '" + item_id + "' has a '..' component");
   if (p.empty() || p[0] == '/') throw DataError("merge: item id '" + item_id + "' is not a relative path");
-  auto ends = [&](const std::string& e) { return p.size() >= e.size() && p.compare(p.size() - e.size(), e.size(), e) == 0; };
+  auto ends = [&](const std::string& e) {
+    return p.size() >= e.size() && p.compare(p.size() - e.size(), e.size(), e) == 0;
+  };
   if (!ends(".jpg") && !ends(".jpeg")) p += ".jpg";
   return "images/" + p;
 }
@@ -32,8 +34,8 @@ nlohmann::json llava_record(const Sample& s) {
     r["image"] = imgs;
   }
   for (size_t k = 0; k < s.image_ids.size(); ++k) prompt += "<image>\n";
-  r["conversations"] = nlohmann::json::array({{{"from", "human"}, {"value", prompt + s.question}},
-                                              {{"from", "gpt"}, {"value", s.answer}}});
+  r["conversations"] = nlohmann::json::array(
+      {{{"from", "human"}, {"value", prompt + s.question}}, {{"from", "gpt"}, {"value", s.answer}}});
   return r;
 }
 

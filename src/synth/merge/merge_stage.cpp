@@ -63,14 +63,16 @@ std::string settings_hash(const JobContext& ctx, const std::vector<StagePlan>& p
 SplitChoice decide_split(const JobContext& ctx, const std::vector<std::string>& qa_paths, const MergeOptions& o) {
   std::string mine;
   for (size_t i = static_cast<size_t>(ctx.mpi.rank()); i < qa_paths.size(); i += static_cast<size_t>(ctx.mpi.world()))
-    for (const auto& u : count_units(read_shard(qa_paths[i]), o)) mine += std::to_string(u.hash) + " " + std::to_string(u.samples) + "\n";
+    for (const auto& u : count_units(read_shard(qa_paths[i]), o))
+      mine += std::to_string(u.hash) + " " + std::to_string(u.samples) + "\n";
   std::vector<UnitCount> units;
   for (const auto& part : ctx.mpi.allgather(mine)) {
     std::istringstream in(part);
     UnitCount u;
     while (in >> u.hash >> u.samples) units.push_back(u);
   }
-  return choose_threshold(std::move(units), ctx.config.get_int("merge.eval_size"), ctx.config.get_float("merge.max_eval_fraction"));
+  return choose_threshold(std::move(units), ctx.config.get_int("merge.eval_size"),
+                          ctx.config.get_float("merge.max_eval_fraction"));
 }
 
 void write_jsonl(const std::string& path, const std::vector<Sample>& samples) {
@@ -98,9 +100,12 @@ void write_images(const std::string& llava_dir, const MergedShard& m, const Shar
 // as one JSON array streamed from the per-shard JSONL parts.
 void finish(const std::string& out, int64_t shards, const SplitChoice& split, bool llava) {
   json total = json::object();
-  for (int64_t i = 0; i < shards; ++i) add_into(total, json::parse(read_file(out + "/parts/" + part_name("stats", i) + ".json")));
+  for (int64_t i = 0; i < shards; ++i)
+    add_into(total, json::parse(read_file(out + "/parts/" + part_name("stats", i) + ".json")));
   json f = finalize_stats(total);
-  f["split"] = {{"units", split.units}, {"eval_units", split.eval_units}, {"expected_eval_samples", split.eval_samples},
+  f["split"] = {{"units", split.units},
+                {"eval_units", split.eval_units},
+                {"expected_eval_samples", split.eval_samples},
                 {"threshold", split.threshold}};
   write_file_atomic(out + "/stats.json", f.dump(2) + "\n");
   write_file_atomic(out + "/stats.md", stats_markdown(f));
@@ -137,9 +142,11 @@ void declare_merge_config(ConfigSchema& c) {
   c.add_int("merge.eval_size", 500, "Samples in the eval split (about: whole units are added until reached)", 0, 1e12);
   c.add_float("merge.max_eval_fraction", 0.1, "At most this fraction of the units (images, clips) goes to eval", 0, 1);
   c.add_int("merge.seed", 1234, "Seed of the split hash", 0, 9.2e18);
-  c.add_bool("merge.caption_samples", true, "Add one sample per image with QA: caption_question -> fine caption (task caption)");
+  c.add_bool("merge.caption_samples", true,
+             "Add one sample per image with QA: caption_question -> fine caption (task caption)");
   c.add_string("merge.caption_question", "Describe the image in detail.", "Question of the caption samples");
-  c.add_bool("merge.annotation_samples", true, "Add one multi-image sample per clip: its frames -> Cosmos annotation JSON (task annotation)");
+  c.add_bool("merge.annotation_samples", true,
+             "Add one multi-image sample per clip: its frames -> Cosmos annotation JSON (task annotation)");
   c.add_bool("merge.llava", true, "Write the LLaVA-format export OUT/llava/{train,eval}.json + images/");
   c.add_int("debug.item_delay_ms", 0, "Sleep per shard item (tests use it to kill a run midway)", 0, 60000);
 }
@@ -154,8 +161,9 @@ StageCounts run_merge(JobContext& ctx) {
     const std::string dir = c.get_string(key);
     plans.push_back(read_stage_plan(dir));
     if (plans.back().shards != plans[0].shards)
-      throw ConfigError(key + " '" + dir + "' has " + std::to_string(plans.back().shards) + " shards but io.input has " +
-                        std::to_string(plans[0].shards) + ": they are not outputs of the same chain");
+      throw ConfigError(key + " '" + dir + "' has " + std::to_string(plans.back().shards) +
+                        " shards but io.input has " + std::to_string(plans[0].shards) +
+                        ": they are not outputs of the same chain");
     paths.push_back(complete_shards(dir, plans.back()));
   }
   const int64_t shards = plans[0].shards;
@@ -187,7 +195,8 @@ StageCounts run_merge(JobContext& ctx) {
     const std::string train = out + "/train/" + shard_file_name(idx), eval = out + "/eval/" + shard_file_name(idx);
     const ShardStatus st = shard_status(train);
     if (st.complete && st.meta.value("plan_hash", "") != hash)
-      throw Error("'" + train + "' was made from other inputs or settings; use a new io.output, or delete the old one to start over");
+      throw Error("'" + train +
+                  "' was made from other inputs or settings; use a new io.output, or delete the old one to start over");
     if (st.complete && shard_status(eval).complete) {
       ++counts.shards_skipped;
     } else {
@@ -199,9 +208,11 @@ StageCounts run_merge(JobContext& ctx) {
   int64_t train_samples = 0, eval_samples = 0;
   for (int64_t idx : todo) {
     const auto t0 = std::chrono::steady_clock::now();
-    const Shard qa = read_shard(paths[0][idx]), caption = read_shard(paths[1][idx]), retrieve = read_shard(paths[2][idx]),
-                segment = read_shard(paths[3][idx]), ingest = read_shard(paths[4][idx]);
-    if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay * static_cast<int64_t>(qa.items.rows())));
+    const Shard qa = read_shard(paths[0][idx]), caption = read_shard(paths[1][idx]),
+                retrieve = read_shard(paths[2][idx]), segment = read_shard(paths[3][idx]),
+                ingest = read_shard(paths[4][idx]);
+    if (delay > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay * static_cast<int64_t>(qa.items.rows())));
     MergedShard m = merge_shard({qa, caption, ingest, idx}, opt);
     const json stats = shard_stats(m, {&ingest, &segment, &retrieve, &caption, &qa}, retrieve);
     if (llava) {
@@ -223,7 +234,10 @@ StageCounts run_merge(JobContext& ctx) {
     counts.items_failed += static_cast<int64_t>(m.failures.size());
     ++counts.shards_done;
     progress.add(costs[idx]);
-    ctx.metrics.write({{"stage", "merge"}, {"shard", idx}, {"train", m.train.size()}, {"eval", m.eval.size()},
+    ctx.metrics.write({{"stage", "merge"},
+                       {"shard", idx},
+                       {"train", m.train.size()},
+                       {"eval", m.eval.size()},
                        {"failures", m.failures.size()},
                        {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}});
   }

@@ -40,8 +40,8 @@ bool wants_annotation(const MergeOptions& o, const Table& items, size_t i) {
 std::string dataset_task(const std::string& qa_task, const std::string& qa_kind) {
   if (qa_task == "closed") return "closed";
   static const std::map<std::string, std::string> kinds = {
-      {"general_perception", "general"}, {"region_perception", "region"}, {"driving_suggestion", "suggestion"},
-      {"conversation", "conversation"}, {"detailed_description", "detail"}, {"complex_reasoning", "reasoning"}};
+      {"general_perception", "general"}, {"region_perception", "region"},    {"driving_suggestion", "suggestion"},
+      {"conversation", "conversation"},  {"detailed_description", "detail"}, {"complex_reasoning", "reasoning"}};
   auto it = kinds.find(qa_kind);
   return it != kinds.end() ? it->second : (qa_kind.empty() ? qa_task : qa_kind);
 }
@@ -76,7 +76,8 @@ MergedShard merge_shard(const MergeInputs& in, const MergeOptions& o) {
   const Table& ing = in.ingest.items;
   for (size_t r = 0; r < ing.rows(); ++r) {
     const std::string clip = col_text(ing, "clip_id", r);
-    if (!clip.empty()) clip_frames[clip].push_back({ing.has("frame_index") ? ing.i64("frame_index")[r] : 0, ing.bytes("item_id")[r]});
+    if (!clip.empty())
+      clip_frames[clip].push_back({ing.has("frame_index") ? ing.i64("frame_index")[r] : 0, ing.bytes("item_id")[r]});
   }
   for (auto& [k, v] : clip_frames) std::sort(v.begin(), v.end());
   const std::string shard_name = "shard " + std::to_string(in.index);
@@ -95,8 +96,13 @@ MergedShard merge_shard(const MergeInputs& in, const MergeOptions& o) {
       char num[32];
       std::snprintf(num, sizeof num, "#q%02zu", k);
       const auto& closed = in.qa.tables.at("qa").i64("closed");
-      made.push_back({id + num, id, dataset_task(qa_text("task", r), qa_text("kind", r)), qa_text("question", r),
-                      qa_text("answer", r), closed[r], {id}});
+      made.push_back({id + num,
+                      id,
+                      dataset_task(qa_text("task", r), qa_text("kind", r)),
+                      qa_text("question", r),
+                      qa_text("answer", r),
+                      closed[r],
+                      {id}});
     }
     if (wants_caption(o, items, i)) {
       auto c = cap_index.find(id);
@@ -128,22 +134,35 @@ Shard dataset_shard(const std::vector<Sample>& samples, const Shard& ingest) {
   std::vector<int64_t> closed, n_images, item_row, frame_index;
   for (size_t s = 0; s < samples.size(); ++s) {
     const Sample& x = samples[s];
-    sid.push_back(x.sample_id); iid.push_back(x.item_id); task.push_back(x.task);
-    q.push_back(x.question); a.push_back(x.answer); closed.push_back(x.closed);
+    sid.push_back(x.sample_id);
+    iid.push_back(x.item_id);
+    task.push_back(x.task);
+    q.push_back(x.question);
+    a.push_back(x.answer);
+    closed.push_back(x.closed);
     n_images.push_back(static_cast<int64_t>(x.image_ids.size()));
     for (size_t k = 0; k < x.image_ids.size(); ++k) {
       auto f = img_index.find(x.image_ids[k]);
-      if (f == img_index.end()) throw DataError("merge: image '" + x.image_ids[k] + "' of sample '" + x.sample_id + "' is not in the ingest shard");
+      if (f == img_index.end())
+        throw DataError("merge: image '" + x.image_ids[k] + "' of sample '" + x.sample_id +
+                        "' is not in the ingest shard");
       item_row.push_back(static_cast<int64_t>(s));
       frame_index.push_back(static_cast<int64_t>(k));
       img.push_back(ingest.items.bytes("image")[f->second]);
     }
   }
   Table& t = out.items;
-  t.put_bytes("sample_id", sid); t.put_bytes("item_id", iid); t.put_bytes("task", task);
-  t.put_bytes("question", q); t.put_bytes("answer", a); t.put_i64("closed", closed); t.put_i64("n_images", n_images);
+  t.put_bytes("sample_id", sid);
+  t.put_bytes("item_id", iid);
+  t.put_bytes("task", task);
+  t.put_bytes("question", q);
+  t.put_bytes("answer", a);
+  t.put_i64("closed", closed);
+  t.put_i64("n_images", n_images);
   Table& im = out.tables["images"];
-  im.put_i64("item_row", item_row); im.put_i64("frame_index", frame_index); im.put_bytes("image", img, false);
+  im.put_i64("item_row", item_row);
+  im.put_i64("frame_index", frame_index);
+  im.put_bytes("image", img, false);
   return out;
 }
 

@@ -22,8 +22,8 @@ struct UnitCount {
 };
 
 struct SplitChoice {
-  bool any_eval = false;    // false: the eval split is empty
-  uint64_t threshold = 0;   // eval iff any_eval && hash <= threshold
+  bool any_eval = false;   // false: the eval split is empty
+  uint64_t threshold = 0;  // eval iff any_eval && hash <= threshold
   int64_t eval_units = 0, eval_samples = 0, units = 0, samples = 0;
 };
 

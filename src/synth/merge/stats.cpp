@@ -29,15 +29,22 @@ void count_split(json& s, const std::vector<Sample>& samples, const char* split)
 
 json words_summary(const std::map<int64_t, int64_t>& hist) {
   int64_t n = 0, sum = 0;
-  for (const auto& [w, c] : hist) { n += c; sum += w * c; }
+  for (const auto& [w, c] : hist) {
+    n += c;
+    sum += w * c;
+  }
   auto pct = [&](double p) {
     const int64_t target = static_cast<int64_t>(std::ceil(p * static_cast<double>(n)));
     int64_t seen = 0;
-    for (const auto& [w, c] : hist) if ((seen += c) >= std::max<int64_t>(1, target)) return w;
+    for (const auto& [w, c] : hist)
+      if ((seen += c) >= std::max<int64_t>(1, target)) return w;
     return int64_t{0};
   };
   return {{"mean", n ? std::round(10.0 * static_cast<double>(sum) / static_cast<double>(n)) / 10.0 : 0.0},
-          {"p50", pct(0.5)}, {"p95", pct(0.95)}, {"max", hist.empty() ? 0 : hist.rbegin()->first}, {"total", sum}};
+          {"p50", pct(0.5)},
+          {"p95", pct(0.95)},
+          {"max", hist.empty() ? 0 : hist.rbegin()->first},
+          {"total", sum}};
 }
 
 }  // namespace
@@ -52,8 +59,13 @@ std::string normalize_reason(const std::string& reason) {
       out += 'N';
     } else if (c == '\'' || c == '"') {
       const size_t end = reason.find(c, i + 1);
-      if (end == std::string::npos) { out += c; continue; }
-      out += c; out += "…"; out += c;
+      if (end == std::string::npos) {
+        out += c;
+        continue;
+      }
+      out += c;
+      out += "…";
+      out += c;
       i = end;
     } else {
       out += c;
@@ -151,9 +163,8 @@ json finalize_stats(const json& total) {
 std::string stats_markdown(const json& f) {
   std::ostringstream md;
   md << "# Merged dataset stats\n\n";
-  md << "Samples: " << f["samples"]["total"] << " (train " << f["samples"]["train"] << ", eval "
-     << f["samples"]["eval"] << "); closed: train " << f["closed_samples"]["train"] << ", eval "
-     << f["closed_samples"]["eval"] << ".\n\n";
+  md << "Samples: " << f["samples"]["total"] << " (train " << f["samples"]["train"] << ", eval " << f["samples"]["eval"]
+     << "); closed: train " << f["closed_samples"]["train"] << ", eval " << f["closed_samples"]["eval"] << ".\n\n";
   md << "## Tasks\n| task | train | eval | words mean | p50 | p95 | max |\n|---|---|---|---|---|---|---|\n";
   for (auto it = f["tasks"].begin(); it != f["tasks"].end(); ++it) {
     const json& w = (*it)["words"];
@@ -162,7 +173,8 @@ std::string stats_markdown(const json& f) {
   }
   md << "\nWords are whitespace-separated words of question + answer, an estimate of text length.\n";
   std::vector<std::pair<int64_t, std::string>> classes;
-  for (auto it = f["classes"].begin(); it != f["classes"].end(); ++it) classes.push_back({-it->value("regions", 0), it.key()});
+  for (auto it = f["classes"].begin(); it != f["classes"].end(); ++it)
+    classes.push_back({-it->value("regions", 0), it.key()});
   std::sort(classes.begin(), classes.end());
   md << "\n## Classes (retrieved labels)\n| label | regions | items |\n|---|---|---|\n";
   for (const auto& [neg, label] : classes)
@@ -172,7 +184,8 @@ std::string stats_markdown(const json& f) {
   for (auto st = f["failures"].begin(); st != f["failures"].end(); ++st) {
     md << "\n### " << st.key() << " (" << (*st)["total"] << ")\n| reason | count |\n|---|---|\n";
     std::vector<std::pair<int64_t, std::string>> rs;
-    for (auto r = (*st)["reasons"].begin(); r != (*st)["reasons"].end(); ++r) rs.push_back({-r->get<int64_t>(), r.key()});
+    for (auto r = (*st)["reasons"].begin(); r != (*st)["reasons"].end(); ++r)
+      rs.push_back({-r->get<int64_t>(), r.key()});
     std::sort(rs.begin(), rs.end());
     for (const auto& [neg, reason] : rs) {
       std::string cell = reason;

@@ -32,8 +32,10 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 
 std::string place(const RetrievedRegion& r, const QaInput& in) {
   if (r.box[2] <= 0) return "";
-  static const std::map<std::string, std::string> d = {{"near", "close by"}, {"mid", "at mid distance"}, {"far", "far ahead"}};
-  static const std::map<std::string, std::string> h = {{"left", "on the left"}, {"center", "in the center"}, {"right", "on the right"}};
+  static const std::map<std::string, std::string> d = {
+      {"near", "close by"}, {"mid", "at mid distance"}, {"far", "far ahead"}};
+  static const std::map<std::string, std::string> h = {
+      {"left", "on the left"}, {"center", "in the center"}, {"right", "on the right"}};
   return d.at(distance_band(r.box, in.height)) + " " + h.at(horizontal_position(r.box, in.width));
 }
 
@@ -73,7 +75,8 @@ std::vector<QaPair> builtin_open_qa(const QaInput& in, const QaOptions& o) {
   add("coda", "general_perception",
       p.pick({"Describe the road users and obstacles in this scene and how each one affects the ego vehicle.",
               "What objects on or near the road should the driver notice here, and why?",
-              "List the traffic participants and obstacles you can see and explain their influence on driving."}, "gp"),
+              "List the traffic participants and obstacles you can see and explain their influence on driving."},
+             "gp"),
       objs.empty() ? "No road users or obstacles are recognised; the ego vehicle can proceed while watching the road."
                    : "The scene contains the following." + gp);
   // CODA region perception: the most relevant objects with a box.
@@ -81,11 +84,13 @@ std::vector<QaPair> builtin_open_qa(const QaInput& in, const QaOptions& o) {
   for (const auto& r : objs) {
     if (n_region >= o.max_region_questions || r.box[2] <= 0) continue;
     const std::string slot = "rp" + std::to_string(n_region++);
-    std::string q = replace_all(p.pick({"What is the object in the box <box>, and why does it matter for driving?",
-                                        "Identify what is inside region <box> and explain how the ego vehicle should respond to it.",
-                                        "Please describe the object at <box> and its significance for the ego car.",
-                                        "Which object is located at <box>? Explain its relevance to safe driving."}, slot),
-                                "<box>", box_text(r.box));
+    std::string q = replace_all(
+        p.pick({"What is the object in the box <box>, and why does it matter for driving?",
+                "Identify what is inside region <box> and explain how the ego vehicle should respond to it.",
+                "Please describe the object at <box> and its significance for the ego car.",
+                "Which object is located at <box>? Explain its relevance to safe driving."},
+               slot),
+        "<box>", box_text(r.box));
     std::string a = "It is " + with_article(name_of(r)) + ", " + place(r, in) + ".";
     if (!r.description.empty()) a += " " + first_sentences(r.description, 200);
     if (!a.empty() && a.back() != '.') a += ".";
@@ -101,8 +106,10 @@ std::vector<QaPair> builtin_open_qa(const QaInput& in, const QaOptions& o) {
   add("coda", "driving_suggestion",
       p.pick({"What should the ego vehicle do next in this situation?",
               "Give a driving suggestion for the ego car in this scene.",
-              "How should the driver of the ego vehicle proceed, and why?"}, "ds"),
-      sug.empty() ? "The path ahead looks clear of recognised obstacles; keep the lane and a steady speed while watching the road."
+              "How should the driver of the ego vehicle proceed, and why?"},
+             "ds"),
+      sug.empty() ? "The path ahead looks clear of recognised obstacles; keep the lane and a steady speed while "
+                    "watching the road."
                   : "Drive carefully:" + sug);
   // LLaVA conversation (two turns), detailed description, complex reasoning.
   std::map<std::string, int> counts;
@@ -117,19 +124,23 @@ std::vector<QaPair> builtin_open_qa(const QaInput& in, const QaOptions& o) {
         "The " + objs[0].label + " is " + (place(objs[0], in).empty() ? "in view" : place(objs[0], in)) + ".");
   add("llava", "detailed_description",
       p.pick({"Describe this image in detail.", "Give a detailed description of the driving scene.",
-              "Explain in detail what this dashcam picture shows."}, "dd"),
+              "Explain in detail what this dashcam picture shows."},
+             "dd"),
       in.fine_caption.empty() ? in.raw_caption : in.fine_caption);
   std::string why;
   for (const auto& r : objs)
     if (object_kind(r.label) == ObjectKind::Other || object_kind(r.label) == ObjectKind::Animal ||
         object_kind(r.label) == ObjectKind::Vru)
       why += " The " + r.label + " " + place(r, in) + " is hard to predict. " + effect(r, in);
-  if (in.attributes.time_of_day == "night") why += " It is dark, which shortens the distance at which hazards are seen.";
+  if (in.attributes.time_of_day == "night")
+    why += " It is dark, which shortens the distance at which hazards are seen.";
   add("llava", "complex_reasoning",
       p.pick({"What makes this scene challenging for a driver, and why?",
-              "What potential risks does the ego vehicle face here, and how can it mitigate them?"}, "cr"),
-      why.empty() ? "Nothing unusual is recognised; the main task is keeping the lane and a safe distance to other traffic."
-                  : "Several things call for care." + why);
+              "What potential risks does the ego vehicle face here, and how can it mitigate them?"},
+             "cr"),
+      why.empty()
+          ? "Nothing unusual is recognised; the main task is keeping the lane and a safe distance to other traffic."
+          : "Several things call for care." + why);
   return out;
 }
 

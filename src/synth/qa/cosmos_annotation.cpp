@@ -10,16 +10,26 @@ namespace cf::synth {
 const std::vector<FieldSpec>& cosmos_schema() {
   static const std::vector<FieldSpec> s = [] {
     std::vector<FieldSpec> v;
-    v.push_back({"weather", JType::String, false, true,
-                 {"Clear skies", "Overcast", "Partly cloudy", "Light rain", "Heavy rain", "Light snow", "Dense fog", "N/A"}});
-    v.push_back({"lighting", JType::String, false, true,
+    v.push_back(
+        {"weather",
+         JType::String,
+         false,
+         true,
+         {"Clear skies", "Overcast", "Partly cloudy", "Light rain", "Heavy rain", "Light snow", "Dense fog", "N/A"}});
+    v.push_back({"lighting",
+                 JType::String,
+                 false,
+                 true,
                  {"Daytime (diffused light)", "Daytime (low-contrast daylight)", "Daytime (direct sunlight)",
                   "Night (poorly lit; few/no streetlights)", "Night (well-lit by streetlights)"}});
     for (const char* k : {"road_conditions", "traffic_light", "traffic_sign"}) v.push_back({k, JType::String});
     v.push_back({"additional_traffic_rules", JType::String, true});
     for (const char* k : {"road_type", "junction_type", "lane_type"}) v.push_back({k, JType::String});
     v.push_back({"additional_map_rules", JType::String, true});
-    v.push_back({"interactive_expanded_metaaction", JType::StringList, true, true,
+    v.push_back({"interactive_expanded_metaaction",
+                 JType::StringList,
+                 true,
+                 true,
                  {"In-lane nudging", "Yield to VRUs", "Vehicle following", "Out-of-lane nudging", "Yield to vehicles",
                   "Overtake VRUs", "Vehicle cut-in ahead", "React to animals", "Overtake vehicles"}});
     v.push_back({"safety_analysis", JType::String});
@@ -45,10 +55,15 @@ nlohmann::json builtin_cosmos_annotation(const QaInput& in) {
   const ImageAttributes& at = in.attributes;
   nlohmann::json j;
   const bool night = at.time_of_day == "night";
-  j["weather"] = night ? "N/A" : at.sky == "blue" ? "Clear skies" : (at.sky == "grey" && !at.low_contrast) ? "Overcast" : "N/A";
-  j["lighting"] = night ? (at.brightness >= 0.18 ? "Night (well-lit by streetlights)" : "Night (poorly lit; few/no streetlights)")
-                  : at.low_contrast ? "Daytime (low-contrast daylight)"
-                  : at.sky == "blue" ? "Daytime (direct sunlight)" : "Daytime (diffused light)";
+  j["weather"] = night                                    ? "N/A"
+                 : at.sky == "blue"                       ? "Clear skies"
+                 : (at.sky == "grey" && !at.low_contrast) ? "Overcast"
+                                                          : "N/A";
+  j["lighting"] =
+      night ? (at.brightness >= 0.18 ? "Night (well-lit by streetlights)" : "Night (poorly lit; few/no streetlights)")
+      : at.low_contrast  ? "Daytime (low-contrast daylight)"
+      : at.sky == "blue" ? "Daytime (direct sunlight)"
+                         : "Daytime (diffused light)";
   j["road_conditions"] = "N/A";
   std::vector<std::string> signs;
   bool light = false, works = false, vru_ahead = false, vehicle_ahead = false, animal = false, hazard = false;
@@ -74,7 +89,8 @@ nlohmann::json builtin_cosmos_annotation(const QaInput& in) {
   std::string st;
   for (const auto& s : signs) st += s + "\n";
   j["traffic_sign"] = signs.empty() ? "No traffic signs" : st;
-  j["additional_traffic_rules"] = works ? nlohmann::json("There is a work zone ahead, marked by cones or barriers.") : nlohmann::json(nullptr);
+  j["additional_traffic_rules"] =
+      works ? nlohmann::json("There is a work zone ahead, marked by cones or barriers.") : nlohmann::json(nullptr);
   j["road_type"] = "N/A";
   j["junction_type"] = "N/A";
   j["lane_type"] = "N/A";
@@ -85,7 +101,8 @@ nlohmann::json builtin_cosmos_annotation(const QaInput& in) {
   if (animal) acts.push_back("React to animals");
   j["interactive_expanded_metaaction"] = acts.empty() ? nlohmann::json(nullptr) : acts;
   j["safety_analysis"] = in.fine_caption.empty() ? in.raw_caption : in.fine_caption;
-  j["driving_difficulty"] = std::min(4, 1 + int(night || at.low_contrast) + int(vehicles >= 6) + int(hazard || vru_ahead || vrus >= 3));
+  j["driving_difficulty"] =
+      std::min(4, 1 + int(night || at.low_contrast) + int(vehicles >= 6) + int(hazard || vru_ahead || vrus >= 3));
   j["rule_violation"] = false;  // not inferable from one frame's regions
   j["interesting_scenario"] = hazard || works;
   return j;

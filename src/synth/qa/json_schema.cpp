@@ -38,8 +38,9 @@ std::optional<std::string> match_choice(const std::string& v, const std::vector<
 
 std::string coerce(nlohmann::json& v, const FieldSpec& f) {
   const std::string& n = f.name;
-  if (f.nullable && is_null_word(v) && !(f.type == JType::String && !v.is_null() && !f.choices.empty() &&
-                                         match_choice(v.get<std::string>(), f.choices))) {
+  if (f.nullable && is_null_word(v) &&
+      !(f.type == JType::String && !v.is_null() && !f.choices.empty() &&
+        match_choice(v.get<std::string>(), f.choices))) {
     v = nullptr;
     return "";
   }

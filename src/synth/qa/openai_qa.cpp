@@ -9,14 +9,16 @@ namespace cf::synth {
 namespace {
 
 const std::vector<FieldSpec>& qa_entry_schema() {
-  static const std::vector<FieldSpec> s = {
-      {"task", JType::String, false, true, {"coda", "llava"}},
-      {"kind", JType::String, false, true,
-       {"general_perception", "region_perception", "driving_suggestion", "conversation", "detailed_description",
-        "complex_reasoning"}},
-      {"question", JType::String},
-      {"answer", JType::String},
-      {"box", JType::Box, true, false}};
+  static const std::vector<FieldSpec> s = {{"task", JType::String, false, true, {"coda", "llava"}},
+                                           {"kind",
+                                            JType::String,
+                                            false,
+                                            true,
+                                            {"general_perception", "region_perception", "driving_suggestion",
+                                             "conversation", "detailed_description", "complex_reasoning"}},
+                                           {"question", JType::String},
+                                           {"answer", JType::String},
+                                           {"box", JType::Box, true, false}};
   return s;
 }
 
@@ -62,15 +64,29 @@ std::vector<QaPair> parse_qa_reply(const std::string& content, std::map<std::str
                                    std::string* reason) {
   std::vector<QaPair> out;
   auto j = extract_json_object(content);
-  if (!j) { ++rejects["unparseable"]; *reason = "unparseable"; return out; }
-  if (!j->contains("qa") || !(*j)["qa"].is_array()) { ++rejects["missing:qa"]; *reason = "missing:qa"; return out; }
+  if (!j) {
+    ++rejects["unparseable"];
+    *reason = "unparseable";
+    return out;
+  }
+  if (!j->contains("qa") || !(*j)["qa"].is_array()) {
+    ++rejects["missing:qa"];
+    *reason = "missing:qa";
+    return out;
+  }
   for (auto e : (*j)["qa"]) {
     const std::string r = validate_and_coerce(e, qa_entry_schema());
-    if (!r.empty()) { ++rejects["entry." + r]; continue; }
+    if (!r.empty()) {
+      ++rejects["entry." + r];
+      continue;
+    }
     QaPair q{e["task"], e["kind"], e["question"], e["answer"]};
     if (e.contains("box") && e["box"].is_array())
       for (int k = 0; k < 4; ++k) q.box[k] = e["box"][k].get<float>();
-    if (q.question.empty() || q.answer.empty()) { ++rejects["entry.empty"]; continue; }
+    if (q.question.empty() || q.answer.empty()) {
+      ++rejects["entry.empty"];
+      continue;
+    }
     q.source_backend = "openai";
     out.push_back(std::move(q));
   }
@@ -81,9 +97,17 @@ std::vector<QaPair> parse_qa_reply(const std::string& content, std::map<std::str
 std::string parse_annotation_reply(const std::string& content, std::map<std::string, int64_t>& rejects,
                                    std::string* reason) {
   auto j = extract_json_object(content);
-  if (!j) { ++rejects["annotation.unparseable"]; *reason = "unparseable"; return ""; }
+  if (!j) {
+    ++rejects["annotation.unparseable"];
+    *reason = "unparseable";
+    return "";
+  }
   const std::string r = validate_and_coerce(*j, cosmos_schema());
-  if (!r.empty()) { ++rejects["annotation." + r]; *reason = r; return ""; }
+  if (!r.empty()) {
+    ++rejects["annotation." + r];
+    *reason = r;
+    return "";
+  }
   return cosmos_json_text(*j);
 }
 

@@ -22,7 +22,8 @@ std::vector<QaItem> qa_items(const Shard& cap, const Shard& ret, int64_t shard_i
     in.fine_caption = text_at(cap.items, "fine_caption", i);
     in.width = static_cast<int64_t>(number_at(cap.items, "width", i));
     in.height = static_cast<int64_t>(number_at(cap.items, "height", i));
-    in.attributes = ImageAttributes::from_json(nlohmann::json::parse(text_at(cap.items, "attributes", i), nullptr, false));
+    in.attributes =
+        ImageAttributes::from_json(nlohmann::json::parse(text_at(cap.items, "attributes", i), nullptr, false));
     auto r = ret_idx.find(in.item_id);
     if (r == ret_idx.end()) {
       q.reason = "item not in io.retrieve shard " + std::to_string(shard_index);

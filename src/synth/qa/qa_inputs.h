@@ -13,9 +13,9 @@ namespace cf::synth {
 struct QaItem {
   QaInput in;
   std::string source;
-  bool generate = true;   // false for clip frames after the first
+  bool generate = true;  // false for clip frames after the first
   bool clip_first = false;
-  std::string reason;     // join failure
+  std::string reason;  // join failure
 };
 
 std::vector<QaItem> qa_items(const Shard& caption, const Shard& retrieve, int64_t shard_index);

@@ -52,24 +52,24 @@ void declare_build_db_config(ConfigSchema& schema) {
                     "Names of scenegen objects: class (\"traffic sign\") or fine (signs, animals "
                     "and debris by kind: \"stop sign\", \"deer\", \"tire\")",
                     {"class", "fine"});
-  schema.add_int("build_db.min_area", 100,
-                 "Scenegen objects with fewer visible pixels are not used as exemplars", 1, 1e9);
+  schema.add_int("build_db.min_area", 100, "Scenegen objects with fewer visible pixels are not used as exemplars", 1,
+                 1e9);
   schema.add_bool("build_db.proposals", true,
                   "Scenegen input: also index the built-in segmenter's own regions on each image "
                   "(region IoU >= build_db.proposal_iou with an object: its label; background "
                   "regions: build_db.background_label), docs/stages/retrieve.md");
-  schema.add_float("build_db.proposal_iou", 0.5, "Mask IoU for a segmenter region to take an object's label", 0.05, 1.0);
+  schema.add_float("build_db.proposal_iou", 0.5, "Mask IoU for a segmenter region to take an object's label", 0.05,
+                   1.0);
   schema.add_float("build_db.background_overlap", 0.05,
                    "A segmenter region with at most this share of its pixels on objects is background", 0.0, 1.0);
   schema.add_int("build_db.background_per_image", 20, "Background exemplars per scenegen image at most", 0, 100000);
   schema.add_string("build_db.background_label", "background",
                     "Label of background exemplars (cf-retrieve: retrieve.background_label)");
-  schema.add_int("db.flat_max", 10000,
-                 "Below this many vectors the index is exact (IndexFlatIP), else IndexHNSWFlat", 1, 1e12);
+  schema.add_int("db.flat_max", 10000, "Below this many vectors the index is exact (IndexFlatIP), else IndexHNSWFlat",
+                 1, 1e12);
   schema.add_int("db.hnsw_m", 32, "HNSW graph degree", 4, 256);
   schema.add_int("db.hnsw_ef_construction", 80, "HNSW build-time beam width", 8, 4096);
-  schema.add_int("db.build_threads", 1,
-                 "Threads adding vectors to HNSW; 1 keeps the index bytes identical across runs",
+  schema.add_int("db.build_threads", 1, "Threads adding vectors to HNSW; 1 keeps the index bytes identical across runs",
                  1, 1024);
   declare_embed_config(schema);
 }
@@ -104,8 +104,9 @@ StageCounts run_build_db(JobContext& ctx) {
   if (!cfg.get_string("build_db.text_vectors").empty())
     text = load_text_vectors(cfg.get_string("build_db.text_vectors"), cfg.get_string("build_db.text_labels"));
   if (units.empty() && text.labels.empty())
-    throw ConfigError("nothing to index: set io.input (cf-scenegen ground truth), "
-                      "build_db.labeled or build_db.text_vectors");
+    throw ConfigError(
+        "nothing to index: set io.input (cf-scenegen ground truth), "
+        "build_db.labeled or build_db.text_vectors");
 
   const EmbedderOptions eo{cfg.get_string("embed.backend"), cfg.get_string("embed.module")};
   auto embedder = make_embedder(eo);
@@ -154,8 +155,9 @@ StageCounts run_build_db(JobContext& ctx) {
     const auto& r = by_unit[u];
     if (!r.at("error").get<std::string>().empty()) {
       for (const auto& o : units[u].objects)
-        failures += nlohmann::json{{"source", o.source}, {"image", units[u].image_path},
-                                   {"reason", r.at("error")}}.dump() + "\n";
+        failures +=
+            nlohmann::json{{"source", o.source}, {"image", units[u].image_path}, {"reason", r.at("error")}}.dump() +
+            "\n";
       continue;
     }
     const auto& vs = r.at("vectors");
@@ -174,9 +176,11 @@ StageCounts run_build_db(JobContext& ctx) {
   for (size_t i = 0; i < text.labels.size(); ++i) entries.push_back({text.labels[i], text.sources[i]});
   counts.items_ok += static_cast<int64_t>(text.labels.size());
 
-  nlohmann::json meta{{"backend", eo.backend}, {"module", eo.module},
+  nlohmann::json meta{{"backend", eo.backend},
+                      {"module", eo.module},
                       {"module_sha256", eo.module.empty() ? "" : file_sha(eo.module)},
-                      {"settings_hash", hash}, {"image_vectors", entries.size() - text.labels.size()},
+                      {"settings_hash", hash},
+                      {"image_vectors", entries.size() - text.labels.size()},
                       {"text_vectors", text.labels.size()}};
   DbBuildOptions bo;
   bo.flat_max = cfg.get_int("db.flat_max");

@@ -27,8 +27,7 @@ int ab_bin(int v) {  // OpenCV 8-bit a/b are centred at 128; most object colors 
 
 // normalize: scale the block to length `weight` (histograms); else multiply it by `weight`
 // (features whose magnitude matters, e.g. sizes).
-void append_block(std::vector<float>& out, std::vector<float> block, float weight,
-                  bool normalize = true) {
+void append_block(std::vector<float>& out, std::vector<float> block, float weight, bool normalize = true) {
   double n = 0;
   for (float v : block) n += double(v) * v;
   const float s = !normalize ? weight : n > 0 ? weight / static_cast<float>(std::sqrt(n)) : 0.f;
@@ -192,9 +191,7 @@ class BuiltinEmbedder final : public Embedder {
  public:
   std::string backend() const override { return "builtin"; }
   int dim() const override { return kBuiltinDim; }
-  std::vector<float> embed(const Region& region) const override {
-    return builtin_descriptor(region);
-  }
+  std::vector<float> embed(const Region& region) const override { return builtin_descriptor(region); }
   std::vector<std::vector<float>> embed_all(const std::vector<Region>& regions) const override {
     return builtin_descriptors(regions);
   }

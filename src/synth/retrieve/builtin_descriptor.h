@@ -13,9 +13,8 @@
 
 namespace cf::retrieve {
 
-inline constexpr int kBuiltinColorDim = 4 * 5 * 5, kBuiltinBands = 6,
-                     kBuiltinBandDim = kBuiltinBands * 4, kBuiltinMaskDim = 64,
-                     kBuiltinGradDim = 4 * 9, kBuiltinShapeDim = 17;
+inline constexpr int kBuiltinColorDim = 4 * 5 * 5, kBuiltinBands = 6, kBuiltinBandDim = kBuiltinBands * 4,
+                     kBuiltinMaskDim = 64, kBuiltinGradDim = 4 * 9, kBuiltinShapeDim = 17;
 inline constexpr int kBuiltinDim =
     kBuiltinColorDim + kBuiltinBandDim + kBuiltinMaskDim + kBuiltinGradDim + kBuiltinShapeDim;
 

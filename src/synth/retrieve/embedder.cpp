@@ -28,8 +28,9 @@ std::unique_ptr<Embedder> make_embedder(const EmbedderOptions& options) {
     if (options.module.empty())
       throw ConfigError("embed.backend = \"torchscript\" needs embed.module (a scripted encoder)");
     if (!torchscript_factory)
-      throw ConfigError("embed.backend = \"torchscript\" needs LibTorch: this executable was built "
-                        "without it (run cf-retrieve / cf-build-db, which start their -torch build)");
+      throw ConfigError(
+          "embed.backend = \"torchscript\" needs LibTorch: this executable was built "
+          "without it (run cf-retrieve / cf-build-db, which start their -torch build)");
     return torchscript_factory(options.module);
   }
   throw ConfigError("embed.backend '" + options.backend + "' is not builtin or torchscript");

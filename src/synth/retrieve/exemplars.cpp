@@ -21,10 +21,8 @@ std::string spaced(std::string s) {
 
 cv::Rect box_of(const nlohmann::json& b) {
   if (!b.is_array() || b.size() != 4) throw Error("box must be [x, y, w, h]");
-  return cv::Rect(static_cast<int>(std::lround(b[0].get<double>())),
-                  static_cast<int>(std::lround(b[1].get<double>())),
-                  static_cast<int>(std::lround(b[2].get<double>())),
-                  static_cast<int>(std::lround(b[3].get<double>())));
+  return cv::Rect(static_cast<int>(std::lround(b[0].get<double>())), static_cast<int>(std::lround(b[1].get<double>())),
+                  static_cast<int>(std::lround(b[2].get<double>())), static_cast<int>(std::lround(b[3].get<double>())));
 }
 
 }  // namespace
@@ -62,10 +60,9 @@ std::vector<ExemplarImage> scenegen_exemplars(const std::string& root, int64_t m
       for (const auto& o : j.at("objects")) {
         if (o.at("area").get<int64_t>() < min_area) continue;
         const auto& attrs = o.value("attributes", nlohmann::json::object());
-        unit.objects.push_back({scenegen_label(o.at("class").get<std::string>(),
-                                               attrs.value("kind", std::string()), label_mode),
-                                rel + "#" + std::to_string(o.at("id").get<int>()),
-                                box_of(o.at("box")), o.at("id").get<int>()});
+        unit.objects.push_back(
+            {scenegen_label(o.at("class").get<std::string>(), attrs.value("kind", std::string()), label_mode),
+             rel + "#" + std::to_string(o.at("id").get<int>()), box_of(o.at("box")), o.at("id").get<int>()});
       }
       if (!unit.objects.empty()) out.push_back(std::move(unit));
     } catch (const std::exception& e) {
@@ -90,8 +87,8 @@ std::vector<ExemplarImage> labeled_exemplars(const std::string& jsonl) {
       if (j.contains("mask")) unit.mask_path = (base / j.at("mask").get<std::string>()).string();
       const std::string label = j.at("label").get<std::string>();
       if (label.empty()) throw Error("empty label");
-      unit.objects.push_back({label, fs::path(jsonl).filename().string() + ":" + std::to_string(lineno),
-                              box_of(j.at("box")), -1});
+      unit.objects.push_back(
+          {label, fs::path(jsonl).filename().string() + ":" + std::to_string(lineno), box_of(j.at("box")), -1});
       out.push_back(std::move(unit));
     } catch (const std::exception& e) {
       throw ConfigError(jsonl + ":" + std::to_string(lineno) + ": " + e.what());

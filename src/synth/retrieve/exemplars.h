@@ -34,8 +34,7 @@ std::string scenegen_label(const std::string& cls, const std::string& kind, cons
 
 // Sorted by label file; objects below min_area visible pixels are left out. Throws
 // cf::ConfigError naming the file when a label file is unreadable or there is none.
-std::vector<ExemplarImage> scenegen_exemplars(const std::string& root, int64_t min_area,
-                                              const std::string& label_mode);
+std::vector<ExemplarImage> scenegen_exemplars(const std::string& root, int64_t min_area, const std::string& label_mode);
 // One unit per line, in file order. Throws cf::ConfigError naming file:line.
 std::vector<ExemplarImage> labeled_exemplars(const std::string& jsonl);
 

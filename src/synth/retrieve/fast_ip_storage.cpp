@@ -16,9 +16,7 @@ struct FastIPDistance final : faiss::FlatCodesDistanceComputer {
   explicit FastIPDistance(const faiss::IndexFlat& s)
       : FlatCodesDistanceComputer(s.codes.data(), s.code_size), xb(s.get_xb()), d(s.d) {}
   void set_query(const float* x) override { q = x; }
-  float distance_to_code(const uint8_t* code) override {
-    return dot8(q, reinterpret_cast<const float*>(code), d);
-  }
+  float distance_to_code(const uint8_t* code) override { return dot8(q, reinterpret_cast<const float*>(code), d); }
   float symmetric_dis(idx_t i, idx_t j) override { return dot8(xb + i * d, xb + j * d, d); }
 
   const float* xb;
@@ -28,17 +26,14 @@ struct FastIPDistance final : faiss::FlatCodesDistanceComputer {
 
 struct FastIPStorage final : faiss::IndexFlatIP {
   explicit FastIPStorage(idx_t dim) : IndexFlatIP(dim) {}
-  faiss::FlatCodesDistanceComputer* get_FlatCodesDistanceComputer() const override {
-    return new FastIPDistance(*this);
-  }
+  faiss::FlatCodesDistanceComputer* get_FlatCodesDistanceComputer() const override { return new FastIPDistance(*this); }
 };
 
 }  // namespace
 
 // No FMA in either clone ("avx2" does not enable it): products are rounded before the add, as in
 // the default build, so both clones give the same bits.
-__attribute__((target_clones("avx2", "default")))
-float dot8(const float* x, const float* y, size_t d) {
+__attribute__((target_clones("avx2", "default"))) float dot8(const float* x, const float* y, size_t d) {
   Lanes acc = {0, 0, 0, 0, 0, 0, 0, 0};
   size_t i = 0;
   for (; i + 8 <= d; i += 8) {

@@ -31,25 +31,23 @@ std::string normalize_name(const std::string& s) {
   return out;
 }
 
-KnowledgeBase::KnowledgeBase(std::vector<KbEntry> entries)
-    : entries_(std::move(entries)), bm25_(documents(entries_)) {
+KnowledgeBase::KnowledgeBase(std::vector<KbEntry> entries) : entries_(std::move(entries)), bm25_(documents(entries_)) {
   for (size_t i = 0; i < entries_.size(); ++i) {
     const std::string n = normalize_name(entries_[i].name);
     if (n.empty()) throw ConfigError("knowledge base entry " + std::to_string(i + 1) + " has no name");
-    if (!names_.emplace(n, i).second)
-      throw ConfigError("knowledge base: duplicate name '" + entries_[i].name + "'");
+    if (!names_.emplace(n, i).second) throw ConfigError("knowledge base: duplicate name '" + entries_[i].name + "'");
   }
   for (size_t i = 0; i < entries_.size(); ++i)
     for (const auto& a : entries_[i].aliases) {
       const std::string n = normalize_name(a);
       auto other = names_.find(n);
       if (other != names_.end() && other->second != i)
-        throw ConfigError("knowledge base: alias '" + a + "' of '" + entries_[i].name +
-                          "' is the name of '" + entries_[other->second].name + "'");
+        throw ConfigError("knowledge base: alias '" + a + "' of '" + entries_[i].name + "' is the name of '" +
+                          entries_[other->second].name + "'");
       auto [it, fresh] = aliases_.emplace(n, i);
       if (!fresh && it->second != i)
-        throw ConfigError("knowledge base: alias '" + a + "' belongs to both '" +
-                          entries_[it->second].name + "' and '" + entries_[i].name + "'");
+        throw ConfigError("knowledge base: alias '" + a + "' belongs to both '" + entries_[it->second].name +
+                          "' and '" + entries_[i].name + "'");
     }
 }
 

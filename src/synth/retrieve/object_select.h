@@ -12,20 +12,20 @@
 namespace cf::retrieve {
 
 struct ObjectCandidate {
-  bool known = false;  // named (not "unknown object")
-  float score = 0;     // best similarity of the winning label
+  bool known = false;    // named (not "unknown object")
+  float score = 0;       // best similarity of the winning label
   float background = 0;  // background share of the vote (Naming::background)
   float agreement = 1;   // the name's share of the object vote (Naming::agreement)
   cv::Rect box;
-  int64_t area = 0;    // mask pixels
+  int64_t area = 0;  // mask pixels
 };
 
 struct ObjectOptions {
-  float min_score = 0.94f;   // a confident name
+  float min_score = 0.94f;      // a confident name
   float max_background = 0.5f;  // ... whose neighbours are mostly objects
   float min_agreement = 0.9f;   // ... that mostly agree on the name (bus / truck / car)
-  double nms_iou = 0.5;      // box IoU at which the weaker of two candidates is dropped
-  double containment = 0.7;  // ... or share of the smaller box inside the larger one
+  double nms_iou = 0.5;         // box IoU at which the weaker of two candidates is dropped
+  double containment = 0.7;     // ... or share of the smaller box inside the larger one
 };
 
 // Greedy non-maximum suppression over the known candidates with score >= min_score,

@@ -57,8 +57,8 @@ Resources load_resources(const Config& cfg) {
   }
   auto embedder = make_embedder(eo);
   if (embedder->dim() != db.dim())
-    throw ConfigError("retrieve.db '" + db_dir + "' has dimension " + std::to_string(db.dim()) +
-                      " but its " + eo.backend + " embedder gives " + std::to_string(embedder->dim()));
+    throw ConfigError("retrieve.db '" + db_dir + "' has dimension " + std::to_string(db.dim()) + " but its " +
+                      eo.backend + " embedder gives " + std::to_string(embedder->dim()));
   KnowledgeBase kb = KnowledgeBase::load(kb_path);
   std::ifstream kin(kb_path, std::ios::binary);
   Sha256 fp;
@@ -75,7 +75,8 @@ void check_existing(const std::string& out, const std::string& fingerprint) {
     if (name.rfind("shard-", 0) != 0 || e.path().extension() != ".h5") continue;
     const ShardStatus st = shard_status(e.path().string());
     if (st.complete && st.meta.value("db_fingerprint", "") != fingerprint)
-      throw Error("'" + e.path().string() + "' was made with another retrieve.db or knowledge "
+      throw Error("'" + e.path().string() +
+                  "' was made with another retrieve.db or knowledge "
                   "base; use a new io.output, or delete the old one to start over");
   }
 }
@@ -87,8 +88,8 @@ double box_value(const Table& t, const std::string& col, size_t row) {
   return c.kind == Table::Kind::I64 ? static_cast<double>(c.i64[row]) : static_cast<double>(t.f32(col)[row]);
 }
 
-std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, const cv::Mat& image,
-                                    const Table& regions, const std::vector<size_t>& rows) {
+std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, const cv::Mat& image, const Table& regions,
+                                    const std::vector<size_t>& rows) {
   std::vector<RegionOut> out(rows.size());
   std::vector<char> empty(rows.size(), 0);
   std::vector<ObjectCandidate> cands(rows.size());
@@ -97,10 +98,11 @@ std::vector<RegionOut> process_item(const Resources& res, const Config& cfg, con
     const size_t r = rows[i];
     out[i].region_id = regions.i64("region_id")[r];
     const synth::Rle rle = synth::rle_from_string(regions.bytes("rle")[r], image.rows, image.cols);
-    Region reg{image, synth::rle_decode(rle),
-               cv::Rect(static_cast<int>(box_value(regions, "box_x", r)), static_cast<int>(box_value(regions, "box_y", r)),
-                        static_cast<int>(std::ceil(box_value(regions, "box_w", r))),
-                        static_cast<int>(std::ceil(box_value(regions, "box_h", r))))};
+    Region reg{
+        image, synth::rle_decode(rle),
+        cv::Rect(static_cast<int>(box_value(regions, "box_x", r)), static_cast<int>(box_value(regions, "box_y", r)),
+                 static_cast<int>(std::ceil(box_value(regions, "box_w", r))),
+                 static_cast<int>(std::ceil(box_value(regions, "box_h", r))))};
     cands[i].box = region_bounds(reg);
     cands[i].area = synth::rle_area(rle);
     empty[i] = cands[i].box.area() <= 0;  // nothing to look at: named unknown, score 0
@@ -172,8 +174,7 @@ void declare_retrieve_config(ConfigSchema& schema) {
   schema.add_float("retrieve.vote_temperature", 0.01,
                    "softmax vote: similarity difference that weighs a neighbour e times less", 1e-4, 10.0);
   schema.add_float("retrieve.min_score", 0.8,
-                   "Below this best similarity of the winning label the region is \"unknown object\"",
-                   -1.0, 1.0);
+                   "Below this best similarity of the winning label the region is \"unknown object\"", -1.0, 1.0);
   schema.add_string("retrieve.background_label", "background",
                     "Database label of background exemplars (cf-build-db): not a name; their share of "
                     "the neighbours rules a region out of the object column; empty = none");
@@ -187,8 +188,8 @@ void declare_retrieve_config(ConfigSchema& schema) {
   schema.add_float("retrieve.object_nms_iou", 0.5,
                    "object column: box IoU at which the weaker of two candidates is dropped", 0.0, 1.0);
   schema.add_float("retrieve.object_containment", 0.7,
-                   "object column: share of the smaller box inside the larger one at which the weaker is dropped",
-                   0.0, 1.0);
+                   "object column: share of the smaller box inside the larger one at which the weaker is dropped", 0.0,
+                   1.0);
   schema.add_int("retrieve.ef_search", 64, "HNSW search beam width (HNSW databases only)", 1, 100000);
   schema.add_int("debug.item_delay_ms", 0, "Sleep per item (tests use it to kill a run midway)", 0, 60000);
 }
@@ -214,16 +215,15 @@ StageCounts run_retrieve(JobContext& ctx) {
     for (size_t r = 0; r < regions.rows(); ++r) {
       const int64_t ir = regions.i64("item_row")[r];
       if (ir < 0 || static_cast<size_t>(ir) >= n_items)
-        throw DataError("io.input shard " + img_name + ": region row " + std::to_string(r) +
-                        " points to item_row " + std::to_string(ir) + " of " + std::to_string(n_items));
+        throw DataError("io.input shard " + img_name + ": region row " + std::to_string(r) + " points to item_row " +
+                        std::to_string(ir) + " of " + std::to_string(n_items));
       rows[ir].push_back(r);
     }
     std::vector<std::vector<RegionOut>> results(n_items);
     const auto& ids = seg.items.bytes("item_id");
     const auto reasons = cf::for_each_item(n_items, job_threads(c), [&](size_t i) {
       auto it = img_row.find(ids[i]);
-      if (it == img_row.end())
-        throw Error("item not found in io.images shard " + img_name);
+      if (it == img_row.end()) throw Error("item not found in io.images shard " + img_name);
       const std::string& jpeg = img.items.bytes("image")[it->second];
       cv::Mat image = cv::imdecode(cv::Mat(1, static_cast<int>(jpeg.size()), CV_8U, const_cast<char*>(jpeg.data())),
                                    cv::IMREAD_COLOR);

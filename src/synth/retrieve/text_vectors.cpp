@@ -27,8 +27,7 @@ std::vector<float> read_npy_matrix(const std::string& path, int64_t* rows, int64
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError("'" + path + "' cannot be read");
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (all.size() < 10 || all.compare(0, 6, "\x93NUMPY") != 0)
-    throw ConfigError("'" + path + "' is not a .npy file");
+  if (all.size() < 10 || all.compare(0, 6, "\x93NUMPY") != 0) throw ConfigError("'" + path + "' is not a .npy file");
   const int major = static_cast<unsigned char>(all[6]);
   size_t hlen, hstart;
   if (major == 1) {
@@ -55,8 +54,7 @@ std::vector<float> read_npy_matrix(const std::string& path, int64_t* rows, int64
   *cols = std::stoll(m[2]);
   const size_t n = static_cast<size_t>(*rows * *cols);
   const char* data = all.data() + hstart + hlen;
-  if (all.size() - hstart - hlen != n * width)
-    throw ConfigError("'" + path + "': data size does not match shape");
+  if (all.size() - hstart - hlen != n * width) throw ConfigError("'" + path + "': data size does not match shape");
   std::vector<float> out(n);
   for (size_t i = 0; i < n; ++i) {
     if (width == 4) {
@@ -78,7 +76,8 @@ TextVectors load_text_vectors(const std::string& path, const std::string& labels
     tv.vectors = read_npy_matrix(path, &rows, &cols);
     tv.dim = static_cast<int>(cols);
     if (labels_path.empty())
-      throw ConfigError("build_db.text_vectors '" + path + "' is .npy: set build_db.text_labels "
+      throw ConfigError("build_db.text_vectors '" + path +
+                        "' is .npy: set build_db.text_labels "
                         "(a text file with one label per row)");
     std::ifstream in(labels_path);
     if (!in) throw ConfigError("build_db.text_labels '" + labels_path + "' cannot be read");
@@ -86,9 +85,8 @@ TextVectors load_text_vectors(const std::string& path, const std::string& labels
     while (std::getline(in, line))
       if (!line.empty()) tv.labels.push_back(line);
     if (static_cast<int64_t>(tv.labels.size()) != rows)
-      throw ConfigError("build_db.text_labels '" + labels_path + "' has " +
-                        std::to_string(tv.labels.size()) + " labels for " + std::to_string(rows) +
-                        " rows of '" + path + "'");
+      throw ConfigError("build_db.text_labels '" + labels_path + "' has " + std::to_string(tv.labels.size()) +
+                        " labels for " + std::to_string(rows) + " rows of '" + path + "'");
     for (int64_t i = 0; i < rows; ++i) tv.sources.push_back(name + "[" + std::to_string(i) + "]");
   } else {
     std::ifstream in(path);
@@ -101,8 +99,7 @@ TextVectors load_text_vectors(const std::string& path, const std::string& labels
         auto v = j.at("vector").get<std::vector<float>>();
         if (tv.dim == 0) tv.dim = static_cast<int>(v.size());
         if (v.empty() || static_cast<int>(v.size()) != tv.dim)
-          throw Error("vector has " + std::to_string(v.size()) + " values, expected " +
-                      std::to_string(tv.dim));
+          throw Error("vector has " + std::to_string(v.size()) + " values, expected " + std::to_string(tv.dim));
         tv.labels.push_back(j.at("label").get<std::string>());
         tv.sources.push_back(name + ":" + std::to_string(lineno));
         tv.vectors.insert(tv.vectors.end(), v.begin(), v.end());

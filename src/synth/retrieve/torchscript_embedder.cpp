@@ -41,8 +41,8 @@ class TorchScriptEmbedder final : public Embedder {
     cv::Mat crop;  // out-of-image parts padded by replicating the border
     const cv::Rect img(0, 0, region.image.cols, region.image.rows);
     const cv::Rect in = sq & img;
-    cv::copyMakeBorder(region.image(in), crop, in.y - sq.y, sq.br().y - in.br().y, in.x - sq.x,
-                       sq.br().x - in.br().x, cv::BORDER_REPLICATE);
+    cv::copyMakeBorder(region.image(in), crop, in.y - sq.y, sq.br().y - in.br().y, in.x - sq.x, sq.br().x - in.br().x,
+                       cv::BORDER_REPLICATE);
     cv::Mat resized;
     cv::resize(crop, resized, cv::Size(224, 224), 0, 0, cv::INTER_CUBIC);
     return run(resized);

@@ -30,12 +30,9 @@ void write_text(const fs::path& path, const std::string& text) {
 
 }  // namespace
 
-std::string choose_index_type(int64_t count, int64_t flat_max) {
-  return count < flat_max ? "flat" : "hnsw";
-}
+std::string choose_index_type(int64_t count, int64_t flat_max) { return count < flat_max ? "flat" : "hnsw"; }
 
-std::unique_ptr<faiss::Index> make_index(const float* vectors, int64_t n, int dim,
-                                         const DbBuildOptions& options) {
+std::unique_ptr<faiss::Index> make_index(const float* vectors, int64_t n, int dim, const DbBuildOptions& options) {
   std::unique_ptr<faiss::Index> index;
   if (choose_index_type(n, options.flat_max) == "flat") {
     index = std::make_unique<faiss::IndexFlatIP>(dim);
@@ -53,12 +50,11 @@ std::unique_ptr<faiss::Index> make_index(const float* vectors, int64_t n, int di
 }
 
 void VectorDb::build(const std::string& dir, const std::vector<float>& vectors, int dim,
-                     const std::vector<DbEntry>& entries, nlohmann::json meta,
-                     const DbBuildOptions& options) {
+                     const std::vector<DbEntry>& entries, nlohmann::json meta, const DbBuildOptions& options) {
   const int64_t n = static_cast<int64_t>(entries.size());
   if (dim <= 0 || static_cast<int64_t>(vectors.size()) != n * dim)
-    throw Error("vector database: " + std::to_string(vectors.size()) + " values for " +
-                std::to_string(n) + " labels of dimension " + std::to_string(dim));
+    throw Error("vector database: " + std::to_string(vectors.size()) + " values for " + std::to_string(n) +
+                " labels of dimension " + std::to_string(dim));
   if (n == 0) throw ConfigError("vector database: no exemplars to index (check the inputs)");
   const std::string type = choose_index_type(n, options.flat_max);
   const std::unique_ptr<faiss::Index> index = make_index(vectors.data(), n, dim, options);
@@ -66,8 +62,7 @@ void VectorDb::build(const std::string& dir, const std::vector<float>& vectors, 
   Sha256 content;
   std::string labels;
   for (int64_t i = 0; i < n; ++i) {
-    labels += nlohmann::json{{"id", i}, {"label", entries[i].label}, {"source", entries[i].source}}
-                  .dump() + "\n";
+    labels += nlohmann::json{{"id", i}, {"label", entries[i].label}, {"source", entries[i].source}}.dump() + "\n";
     content.add(entries[i].label).add(vectors.data() + i * dim, sizeof(float) * dim);
   }
   meta["dim"] = dim;
@@ -118,12 +113,10 @@ VectorDb VectorDb::load(const std::string& dir, int ef_search) {
   } catch (const std::exception& e) {
     throw ConfigError("vector database '" + index_path + "': " + e.what());
   }
-  if (db.index_->d != db.dim_ || db.index_->ntotal != db.size() ||
-      db.meta_.value("count", int64_t{-1}) != db.size())
-    throw ConfigError("vector database '" + dir + "': index has " +
-                      std::to_string(db.index_->ntotal) + " vectors of dimension " +
-                      std::to_string(db.index_->d) + ", labels.jsonl " + std::to_string(db.size()) +
-                      " rows, meta.json dim " + std::to_string(db.dim_) + ": rebuild it");
+  if (db.index_->d != db.dim_ || db.index_->ntotal != db.size() || db.meta_.value("count", int64_t{-1}) != db.size())
+    throw ConfigError("vector database '" + dir + "': index has " + std::to_string(db.index_->ntotal) +
+                      " vectors of dimension " + std::to_string(db.index_->d) + ", labels.jsonl " +
+                      std::to_string(db.size()) + " rows, meta.json dim " + std::to_string(db.dim_) + ": rebuild it");
   if (auto* h = dynamic_cast<faiss::IndexHNSW*>(db.index_.get())) h->hnsw.efSearch = ef_search;
   use_fast_inner_product(db.index_.get());
   return db;
@@ -133,8 +126,7 @@ VectorDb::VectorDb(VectorDb&&) noexcept = default;
 VectorDb& VectorDb::operator=(VectorDb&&) noexcept = default;
 VectorDb::~VectorDb() = default;
 
-std::vector<std::vector<Neighbor>> VectorDb::search(const std::vector<float>& queries,
-                                                    int64_t k) const {
+std::vector<std::vector<Neighbor>> VectorDb::search(const std::vector<float>& queries, int64_t k) const {
   const int64_t n = static_cast<int64_t>(queries.size()) / dim_;
   k = std::min<int64_t>(k, size());
   std::vector<std::vector<Neighbor>> out(n);

@@ -24,17 +24,16 @@ struct DbEntry {
 };
 
 struct DbBuildOptions {
-  int64_t flat_max = 10000;    // below this many vectors: exact IndexFlatIP
-  int hnsw_m = 32;             // HNSW graph degree
+  int64_t flat_max = 10000;  // below this many vectors: exact IndexFlatIP
+  int hnsw_m = 32;           // HNSW graph degree
   int hnsw_ef_construction = 80;
-  int threads = 1;             // threads adding to HNSW (1 = byte-identical files on re-runs)
+  int threads = 1;  // threads adding to HNSW (1 = byte-identical files on re-runs)
 };
 
 // "flat" or "hnsw" for `count` vectors.
 std::string choose_index_type(int64_t count, int64_t flat_max);
 // The in-memory FAISS index VectorDb::build saves (n x dim vectors, type by choose_index_type).
-std::unique_ptr<faiss::Index> make_index(const float* vectors, int64_t n, int dim,
-                                         const DbBuildOptions& options);
+std::unique_ptr<faiss::Index> make_index(const float* vectors, int64_t n, int dim, const DbBuildOptions& options);
 
 struct Neighbor {
   int64_t id = -1;
@@ -46,8 +45,7 @@ class VectorDb {
   // Builds the index over `vectors` (count x dim, row-major, normalized) and writes the three
   // files into `dir`. `meta` gets dim, count, index_type and content_hash added.
   static void build(const std::string& dir, const std::vector<float>& vectors, int dim,
-                    const std::vector<DbEntry>& entries, nlohmann::json meta,
-                    const DbBuildOptions& options);
+                    const std::vector<DbEntry>& entries, nlohmann::json meta, const DbBuildOptions& options);
   // Throws cf::ConfigError naming the file when a part is missing, unreadable or inconsistent.
   // ef_search: HNSW search beam width (set on the index: FAISS 1.7.3 ignores per-call params).
   static VectorDb load(const std::string& dir, int ef_search = 64);

@@ -7,9 +7,8 @@
 
 namespace cf::retrieve {
 
-Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbEntry>& entries,
-                   const std::string& vote, float min_score, const std::string& background_label,
-                   float temperature) {
+Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbEntry>& entries, const std::string& vote,
+                   float min_score, const std::string& background_label, float temperature) {
   struct Tally {
     double sum = 0;
     int count = 0;
@@ -50,10 +49,8 @@ Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbE
     const Tally& t = tally[name];
     bool better = false;
     if (!win) better = true;
-    else if (vote == "majority")
-      better = t.count > win->count || (t.count == win->count && t.sum > win->sum);
-    else
-      better = t.sum > win->sum;
+    else if (vote == "majority") better = t.count > win->count || (t.count == win->count && t.sum > win->sum);
+    else better = t.sum > win->sum;
     if (better) {
       win = &t;
       win_label = name;

@@ -10,9 +10,9 @@ namespace cf::retrieve {
 inline constexpr const char* kUnknownLabel = "unknown object";
 
 struct Naming {
-  std::string label;  // the winning label, or kUnknownLabel
-  float score = 0;    // best similarity among the winner's neighbours
-  std::string top_k;  // "name:score;name:score", distinct names by best similarity
+  std::string label;     // the winning label, or kUnknownLabel
+  float score = 0;       // best similarity among the winner's neighbours
+  std::string top_k;     // "name:score;name:score", distinct names by best similarity
   float background = 0;  // share of the neighbours' summed similarity that is background_label's
   float agreement = 0;   // the winner's share of the object neighbours' summed similarity
 };
@@ -24,8 +24,7 @@ struct Naming {
 // cf-build-db's background exemplars) take no part in the vote: they give `background`, and a
 // region whose neighbours are all background is kUnknownLabel. The winner's score is its best
 // similarity; below min_score the region is kUnknownLabel (its score stays the measured one).
-Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbEntry>& entries,
-                   const std::string& vote, float min_score, const std::string& background_label = "",
-                   float temperature = 0.01f);
+Naming name_region(const std::vector<Neighbor>& neighbors, const std::vector<DbEntry>& entries, const std::string& vote,
+                   float min_score, const std::string& background_label = "", float temperature = 0.01f);
 
 }  // namespace cf::retrieve

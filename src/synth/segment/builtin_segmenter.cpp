@@ -16,10 +16,10 @@ namespace {
 
 // SAM-style stability of a region: soft map tau - |lab(x) - mean| over its box grown by half,
 // thresholded at 0 +- offset; counted on squared distances with squared_distance_bound().
-float colour_stability(const cv::Mat& lab, const cv::Rect& box, const cv::Vec3d& mean,
-                       double bound_hi, double bound_lo) {
-  const cv::Rect grown = cv::Rect(box.x - box.width / 4, box.y - box.height / 4,
-                                  box.width + box.width / 2 + 1, box.height + box.height / 2 + 1) &
+float colour_stability(const cv::Mat& lab, const cv::Rect& box, const cv::Vec3d& mean, double bound_hi,
+                       double bound_lo) {
+  const cv::Rect grown = cv::Rect(box.x - box.width / 4, box.y - box.height / 4, box.width + box.width / 2 + 1,
+                                  box.height + box.height / 2 + 1) &
                          cv::Rect(0, 0, lab.cols, lab.rows);
   int64_t inter = 0, uni = 0;
   for (int y = 0; y < grown.height; ++y) {
@@ -41,8 +41,9 @@ std::vector<Region> BuiltinSegmenter::segment(const cv::Mat& bgr) {
   const double scale = std::min(1.0, static_cast<double>(opt_.max_side) / std::max(H, W));
   cv::Mat small = bgr;
   if (scale < 1.0)
-    cv::resize(bgr, small, cv::Size(std::max(1, static_cast<int>(std::lround(W * scale))),
-                                    std::max(1, static_cast<int>(std::lround(H * scale)))),
+    cv::resize(bgr, small,
+               cv::Size(std::max(1, static_cast<int>(std::lround(W * scale))),
+                        std::max(1, static_cast<int>(std::lround(H * scale)))),
                0, 0, cv::INTER_AREA);
   cv::Mat lab8, lab;
   cv::cvtColor(small, lab8, cv::COLOR_BGR2Lab);
@@ -87,7 +88,8 @@ std::vector<Region> BuiltinSegmenter::segment(const cv::Mat& bgr) {
     for (int l : grp.leaves) member[static_cast<size_t>(l)] = 0;
     reg.predicted_iou = static_cast<float>(grp.contrast / (grp.contrast + opt_.contrast_scale));
     const cv::Rect sbox(static_cast<int>(roi.x * scale), static_cast<int>(roi.y * scale),
-                        std::max(1, static_cast<int>(roi.width * scale)), std::max(1, static_cast<int>(roi.height * scale)));
+                        std::max(1, static_cast<int>(roi.width * scale)),
+                        std::max(1, static_cast<int>(roi.height * scale)));
     reg.stability_score = colour_stability(lab, sbox, grp.mean, bound_hi, bound_lo);
     out.push_back(std::move(reg));
   }

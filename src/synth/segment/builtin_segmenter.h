@@ -15,20 +15,20 @@
 namespace cf::segment {
 
 struct BuiltinOptions {
-  int max_side = 320;              // working resolution (longest side), pixels
-  double clahe_clip = 2.0;         // CLAHE clip limit on L (0 = off)
-  int clahe_tiles = 8;             // CLAHE tiles per side
-  double sigma = 0.3;              // Gaussian smoothing inside the graph segmentation
-  double k = 50;                   // Felzenszwalb scale parameter (larger: larger segments)
-  int min_size = 20;               // smallest graph segment, working pixels
-  double merge_distance = 12;      // merge adjacent regions whose mean Lab colours are closer
-  double group_color_scale = 5;    // grouping colour similarity scale (Lab); small = group by
-                                   // size and fill (objects are multi-coloured parts)
-  double group_growth = 1.3;       // a merged node must be this much larger than what it holds
-  double min_area_fraction = 0.003;   // drop regions smaller than this fraction of the image
-  double max_area_fraction = 0.35;    // drop larger ones (sky, road, buildings)
-  double contrast_scale = 20;      // predicted_iou = c / (c + contrast_scale)
-  double stability_tau = 20;       // soft map tau - |lab - mean| (Lab units, 8-bit scale)
+  int max_side = 320;                // working resolution (longest side), pixels
+  double clahe_clip = 2.0;           // CLAHE clip limit on L (0 = off)
+  int clahe_tiles = 8;               // CLAHE tiles per side
+  double sigma = 0.3;                // Gaussian smoothing inside the graph segmentation
+  double k = 50;                     // Felzenszwalb scale parameter (larger: larger segments)
+  int min_size = 20;                 // smallest graph segment, working pixels
+  double merge_distance = 12;        // merge adjacent regions whose mean Lab colours are closer
+  double group_color_scale = 5;      // grouping colour similarity scale (Lab); small = group by
+                                     // size and fill (objects are multi-coloured parts)
+  double group_growth = 1.3;         // a merged node must be this much larger than what it holds
+  double min_area_fraction = 0.003;  // drop regions smaller than this fraction of the image
+  double max_area_fraction = 0.35;   // drop larger ones (sky, road, buildings)
+  double contrast_scale = 20;        // predicted_iou = c / (c + contrast_scale)
+  double stability_tau = 20;         // soft map tau - |lab - mean| (Lab units, 8-bit scale)
   double stability_offset = 5;
 };
 

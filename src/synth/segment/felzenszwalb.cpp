@@ -128,7 +128,8 @@ cv::Mat felzenszwalb(const cv::Mat& img, double k, int min_size, int* n_out) {
   touching.resize(m);
   for (uint32_t e : touching) {
     const int a = f.find(s.a(e)), b = f.find(s.b(e));
-    if (a != b && (f.size[static_cast<size_t>(a)] < min_size || f.size[static_cast<size_t>(b)] < min_size)) f.join(a, b);
+    if (a != b && (f.size[static_cast<size_t>(a)] < min_size || f.size[static_cast<size_t>(b)] < min_size))
+      f.join(a, b);
   }
   cv::Mat labels(H, W, CV_32SC1);
   std::vector<int> remap(static_cast<size_t>(N), -1);

@@ -30,7 +30,8 @@ std::vector<Stats> leaf_stats(const cv::Mat& labels, const cv::Mat& img, int n) 
 }
 
 int find(std::vector<int>& parent, int x) {
-  while (parent[static_cast<size_t>(x)] != x) x = parent[static_cast<size_t>(x)] = parent[static_cast<size_t>(parent[static_cast<size_t>(x)])];
+  while (parent[static_cast<size_t>(x)] != x)
+    x = parent[static_cast<size_t>(x)] = parent[static_cast<size_t>(parent[static_cast<size_t>(x)])];
   return x;
 }
 
@@ -66,7 +67,10 @@ Adjacency label_adjacency(const cv::Mat& labels, int n) {
 
 int merge_similar(cv::Mat& labels, Adjacency& adj, const cv::Mat& img, int n, double max_dist) {
   auto st = leaf_stats(labels, img, n);
-  struct Edge { double d; int a, b; };
+  struct Edge {
+    double d;
+    int a, b;
+  };
   std::vector<Edge> edges;
   for (const auto& [ab, len] : adj)
     edges.push_back({cv::norm(st[ab.first].mean() - st[ab.second].mean()), ab.first, ab.second});
@@ -110,8 +114,8 @@ int merge_similar(cv::Mat& labels, Adjacency& adj, const cv::Mat& img, int n, do
   return next;
 }
 
-std::vector<Group> group_hierarchy(const cv::Mat& labels, const Adjacency& adj, const cv::Mat& img,
-                                   int n, const GroupingOptions& opt) {
+std::vector<Group> group_hierarchy(const cv::Mat& labels, const Adjacency& adj, const cv::Mat& img, int n,
+                                   const GroupingOptions& opt) {
   struct Node {
     Stats st;
     cv::Rect box;
@@ -128,7 +132,8 @@ std::vector<Group> group_hierarchy(const cv::Mat& labels, const Adjacency& adj, 
     for (int x = 0, e = 0; x < labels.cols; x = e) {
       const int r = l[x];
       while (e < labels.cols && l[e] == r) ++e;
-      x0[r] = std::min(x0[r], x), x1[r] = std::max(x1[r], e - 1), y0[r] = std::min(y0[r], y), y1[r] = std::max(y1[r], y);
+      x0[r] = std::min(x0[r], x), x1[r] = std::max(x1[r], e - 1), y0[r] = std::min(y0[r], y),
+      y1[r] = std::max(y1[r], y);
     }
   }
   for (int i = 0; i < n; ++i) {

@@ -24,22 +24,22 @@ Adjacency label_adjacency(const cv::Mat& labels, int n);
 int merge_similar(cv::Mat& labels, Adjacency& adj, const cv::Mat& img, int n, double max_dist);
 
 struct GroupingOptions {
-  double color_scale = 40;   // colour similarity 1 - distance / color_scale (clamped at 0)
-  double growth = 1.25;      // a merged node is a candidate when its area is >= growth x the
-                             // largest candidate inside it (skips near-duplicates)
+  double color_scale = 40;                     // colour similarity 1 - distance / color_scale (clamped at 0)
+  double growth = 1.25;                        // a merged node is a candidate when its area is >= growth x the
+                                               // largest candidate inside it (skips near-duplicates)
   int64_t min_area = 0, max_area = INT64_MAX;  // candidate area range, working pixels
 };
 
 struct Group {
   std::vector<int> leaves;  // label ids of the node
   int64_t area = 0;
-  cv::Vec3d mean;           // mean colour
-  double contrast = 0;      // boundary-weighted mean colour distance to the node's neighbours
+  cv::Vec3d mean;       // mean colour
+  double contrast = 0;  // boundary-weighted mean colour distance to the node's neighbours
 };
 
 // Candidates (leaves and merged nodes) in creation order: leaves by label, then merges.
 // `adj`: label_adjacency(labels, n).
-std::vector<Group> group_hierarchy(const cv::Mat& labels, const Adjacency& adj, const cv::Mat& img,
-                                   int n, const GroupingOptions& opt);
+std::vector<Group> group_hierarchy(const cv::Mat& labels, const Adjacency& adj, const cv::Mat& img, int n,
+                                   const GroupingOptions& opt);
 
 }  // namespace cf::segment

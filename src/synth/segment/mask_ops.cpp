@@ -64,8 +64,7 @@ float box_iou(const BoxXyxy& a, const BoxXyxy& b) {
   return uni > 0 ? inter / uni : 0.0f;
 }
 
-std::vector<size_t> box_nms(const std::vector<BoxXyxy>& boxes, const std::vector<float>& scores,
-                            float iou_threshold) {
+std::vector<size_t> box_nms(const std::vector<BoxXyxy>& boxes, const std::vector<float>& scores, float iou_threshold) {
   std::vector<size_t> order(boxes.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
@@ -75,8 +74,7 @@ std::vector<size_t> box_nms(const std::vector<BoxXyxy>& boxes, const std::vector
     if (dropped[order[i]]) continue;
     keep.push_back(order[i]);
     for (size_t j = i + 1; j < order.size(); ++j)
-      if (!dropped[order[j]] && box_iou(boxes[order[i]], boxes[order[j]]) > iou_threshold)
-        dropped[order[j]] = true;
+      if (!dropped[order[j]] && box_iou(boxes[order[i]], boxes[order[j]]) > iou_threshold) dropped[order[j]] = true;
   }
   return keep;
 }

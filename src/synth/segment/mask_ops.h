@@ -29,8 +29,7 @@ float box_iou(const BoxXyxy& a, const BoxXyxy& b);
 
 // torchvision.ops.nms: indices of kept boxes by decreasing score; a box is dropped when its IoU
 // with a kept higher-scoring box is > iou_threshold. Equal scores keep the lower index first.
-std::vector<size_t> box_nms(const std::vector<BoxXyxy>& boxes, const std::vector<float>& scores,
-                            float iou_threshold);
+std::vector<size_t> box_nms(const std::vector<BoxXyxy>& boxes, const std::vector<float>& scores, float iou_threshold);
 
 enum class SmallRegionMode { Holes, Islands };
 // SAM's remove_small_regions: fills background components (holes, 8-connected, including the

@@ -23,8 +23,7 @@ struct Candidate {
 bool near_crop_edge(const BoxXyxy& box, const cv::Vec4i& crop, int width, int height) {
   const float orig[4] = {0, 0, static_cast<float>(width), static_cast<float>(height)};
   for (int k = 0; k < 4; ++k)
-    if (std::fabs(box[k] - static_cast<float>(crop[k])) <= 20.0f && std::fabs(box[k] - orig[k]) > 20.0f)
-      return true;
+    if (std::fabs(box[k] - static_cast<float>(crop[k])) <= 20.0f && std::fabs(box[k] - orig[k]) > 20.0f) return true;
   return false;
 }
 
@@ -105,7 +104,8 @@ std::vector<cv::Point2f> build_point_grid(int n) {
     side[static_cast<size_t>(i)] = n == 1 ? offset : offset + i * (1.0 - 2.0 * offset) / (n - 1);
   for (int y = 0; y < n; ++y)
     for (int x = 0; x < n; ++x)
-      pts.emplace_back(static_cast<float>(side[static_cast<size_t>(x)]), static_cast<float>(side[static_cast<size_t>(y)]));
+      pts.emplace_back(static_cast<float>(side[static_cast<size_t>(x)]),
+                       static_cast<float>(side[static_cast<size_t>(y)]));
   return pts;
 }
 
@@ -119,7 +119,7 @@ std::vector<std::pair<cv::Vec4i, int>> generate_crop_boxes(int h, int w, int n_l
     const int n = 1 << (layer + 1);
     const int overlap = static_cast<int>(overlap_ratio * short_side * (2.0 / n));
     const int cw = crop_len(w, n, overlap), ch = crop_len(h, n, overlap);
-    for (int i = 0; i < n; ++i)      // x0 outer, y0 inner: itertools.product(x0s, y0s)
+    for (int i = 0; i < n; ++i)  // x0 outer, y0 inner: itertools.product(x0s, y0s)
       for (int j = 0; j < n; ++j) {
         const int x0 = (cw - overlap) * i, y0 = (ch - overlap) * j;
         out.push_back({cv::Vec4i(x0, y0, std::min(x0 + cw, w), std::min(y0 + ch, h)), layer + 1});
@@ -160,8 +160,9 @@ void register_sam_model_loader(SamModelLoader loader) { sam_loader = loader; }
 
 std::unique_ptr<PromptModel> load_registered_sam_model(const SamOptions& options) {
   if (!sam_loader)
-    throw ConfigError("segment.backend = \"sam\" needs LibTorch: this executable was built without it "
-                      "(run cf-segment, which starts cf-segment-torch)");
+    throw ConfigError(
+        "segment.backend = \"sam\" needs LibTorch: this executable was built without it "
+        "(run cf-segment, which starts cf-segment-torch)");
   return sam_loader(options);
 }
 

@@ -20,8 +20,8 @@ torch::jit::Module load_module(const std::string& key, const std::string& path) 
     m.eval();
     return m;
   } catch (const std::exception& e) {
-    throw ConfigError(key + " '" + path + "' is not a loadable TorchScript module: " +
-                      std::string(e.what()).substr(0, 300));
+    throw ConfigError(key + " '" + path +
+                      "' is not a loadable TorchScript module: " + std::string(e.what()).substr(0, 300));
   }
 }
 
@@ -43,16 +43,15 @@ class TorchSamModel : public PromptModel {
     in_w_ = static_cast<int>(crop_w_ * scale + 0.5);
     cv::Mat resized;
     cv::resize(rgb, resized, cv::Size(in_w_, in_h_), 0, 0, cv::INTER_LINEAR);
-    auto x = torch::from_blob(resized.data, {in_h_, in_w_, 3}, torch::kUInt8)
-                 .permute({2, 0, 1}).to(torch::kFloat32);
+    auto x = torch::from_blob(resized.data, {in_h_, in_w_, 3}, torch::kUInt8).permute({2, 0, 1}).to(torch::kFloat32);
     const auto mean = torch::tensor({123.675f, 116.28f, 103.53f}).view({3, 1, 1});
     const auto std = torch::tensor({58.395f, 57.12f, 57.375f}).view({3, 1, 1});
     x = at::constant_pad_nd((x - mean) / std, {0, size_ - in_w_, 0, size_ - in_h_}, 0).unsqueeze(0);
     try {
       embeddings_ = encoder_.forward({x}).toTensor();
     } catch (const std::exception& e) {
-      throw Error("sam.image_encoder failed on a 1x3x" + std::to_string(size_) + "x" +
-                  std::to_string(size_) + " input: " + std::string(e.what()).substr(0, 300));
+      throw Error("sam.image_encoder failed on a 1x3x" + std::to_string(size_) + "x" + std::to_string(size_) +
+                  " input: " + std::string(e.what()).substr(0, 300));
     }
   }
 
@@ -74,10 +73,9 @@ class TorchSamModel : public PromptModel {
     } catch (const std::exception& e) {
       throw Error("sam.mask_decoder failed: " + std::string(e.what()).substr(0, 300));
     }
-    if (masks.dim() != 4 || masks.size(0) != b || iou.dim() != 2 || iou.size(0) != b ||
-        iou.size(1) != masks.size(1))
-      throw Error("sam.mask_decoder returned masks " + shape(masks) + " and iou " + shape(iou) +
-                  " for " + std::to_string(b) + " prompts; expected Bx3xhxw and Bx3");
+    if (masks.dim() != 4 || masks.size(0) != b || iou.dim() != 2 || iou.size(0) != b || iou.size(1) != masks.size(1))
+      throw Error("sam.mask_decoder returned masks " + shape(masks) + " and iou " + shape(iou) + " for " +
+                  std::to_string(b) + " prompts; expected Bx3xhxw and Bx3");
     PromptMasks pm;
     pm.per_prompt = static_cast<int>(masks.size(1));
     iou = iou.flatten().contiguous();
@@ -90,8 +88,8 @@ class TorchSamModel : public PromptModel {
     // postprocess_masks on the selected candidates only (the others are filtered anyway).
     auto low = masks.flatten(0, 1).index_select(0, torch::tensor(sel)).unsqueeze(1);
     auto up = at::upsample_bilinear2d(low, {size_, size_}, false);
-    up = up.index({torch::indexing::Slice(), torch::indexing::Slice(),
-                   torch::indexing::Slice(0, in_h_), torch::indexing::Slice(0, in_w_)});
+    up = up.index({torch::indexing::Slice(), torch::indexing::Slice(), torch::indexing::Slice(0, in_h_),
+                   torch::indexing::Slice(0, in_w_)});
     up = at::upsample_bilinear2d(up, {crop_h_, crop_w_}, false).contiguous();
     for (size_t i = 0; i < sel.size(); ++i) {
       cv::Mat m(crop_h_, crop_w_, CV_32FC1);

@@ -70,8 +70,7 @@ std::vector<Region> generate_masks(PromptModel& model, const cv::Mat& bgr, const
 // SAM's helpers, exposed for tests: the normalized point grid of a layer and the crop boxes
 // (x0, y0, x1, y1) with their layer index.
 std::vector<cv::Point2f> build_point_grid(int n_per_side);
-std::vector<std::pair<cv::Vec4i, int>> generate_crop_boxes(int height, int width, int n_layers,
-                                                           double overlap_ratio);
+std::vector<std::pair<cv::Vec4i, int>> generate_crop_boxes(int height, int width, int n_layers, double overlap_ratio);
 
 class SamSegmenter : public Segmenter {
  public:

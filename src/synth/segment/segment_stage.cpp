@@ -43,8 +43,7 @@ ItemResult segment_item(Segmenter& seg, const Table& in, size_t row, int64_t max
   return r;
 }
 
-Shard make_shard(const Table& in, const std::vector<ItemResult>& results,
-                 const std::vector<std::string>& reasons) {
+Shard make_shard(const Table& in, const std::vector<ItemResult>& results, const std::vector<std::string>& reasons) {
   Shard out;
   std::vector<std::string> ids, sources, clips, rle;
   std::vector<int64_t> width, height, nreg, item_row, region_id, bx, by, bw, bh, area;

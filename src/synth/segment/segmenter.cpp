@@ -10,8 +10,7 @@ namespace cf::segment {
 
 void declare_segmenter_config(ConfigSchema& c) {
   c.add_string("segment.backend", "builtin",
-               "builtin: colour graph segmentation, no weights; sam: TorchScript SAM (sam.*)",
-               {"builtin", "sam"});
+               "builtin: colour graph segmentation, no weights; sam: TorchScript SAM (sam.*)", {"builtin", "sam"});
   const BuiltinOptions b;
   c.add_int("builtin.max_side", b.max_side, "Working resolution: longest side, pixels", 16, 16384);
   c.add_float("builtin.clahe_clip", b.clahe_clip,
@@ -23,19 +22,20 @@ void declare_segmenter_config(ConfigSchema& c) {
   c.add_float("builtin.merge_distance", b.merge_distance,
               "Merge adjacent segments whose mean Lab colours (8-bit scale) are closer than this", 0, 500);
   c.add_float("builtin.group_color_scale", b.group_color_scale,
-              "Hierarchical grouping: colour similarity is 1 - Lab distance / this (small: group by size and fill)", 1e-6, 1e9);
+              "Hierarchical grouping: colour similarity is 1 - Lab distance / this (small: group by size and fill)",
+              1e-6, 1e9);
   c.add_float("builtin.group_growth", b.group_growth,
               "A merged group is a region when its area is >= this x the largest region inside it", 1, 100);
-  c.add_float("builtin.min_area_fraction", b.min_area_fraction,
-              "Drop regions smaller than this fraction of the image", 0, 1);
+  c.add_float("builtin.min_area_fraction", b.min_area_fraction, "Drop regions smaller than this fraction of the image",
+              0, 1);
   c.add_float("builtin.max_area_fraction", b.max_area_fraction,
               "Drop regions larger than this fraction of the image (sky, road, buildings)", 0, 1);
   c.add_float("builtin.contrast_scale", b.contrast_scale,
               "predicted_iou = c / (c + contrast_scale), c = mean Lab contrast to the neighbours", 1e-6, 1e6);
-  c.add_float("builtin.stability_tau", b.stability_tau,
-              "Soft map tau - |lab - region mean| used for stability_score", 0, 500);
-  c.add_float("builtin.stability_offset", b.stability_offset,
-              "stability_score thresholds the soft map at +-offset", 0, 500);
+  c.add_float("builtin.stability_tau", b.stability_tau, "Soft map tau - |lab - region mean| used for stability_score",
+              0, 500);
+  c.add_float("builtin.stability_offset", b.stability_offset, "stability_score thresholds the soft map at +-offset", 0,
+              500);
   const SamOptions s;
   c.add_string("sam.image_encoder", "", "TorchScript image encoder (1x3xSxS normalized -> embeddings)");
   c.add_string("sam.mask_decoder", "",
@@ -82,8 +82,7 @@ std::unique_ptr<Segmenter> make_segmenter(const Config& c, int threads) {
   for (const char* key : {"sam.image_encoder", "sam.mask_decoder"}) {
     const std::string& p = c.get_string(key);
     if (p.empty()) throw ConfigError(std::string(key) + " must name a TorchScript file when segment.backend = \"sam\"");
-    if (!std::filesystem::is_regular_file(p))
-      throw ConfigError(std::string(key) + " '" + p + "' is not a file");
+    if (!std::filesystem::is_regular_file(p)) throw ConfigError(std::string(key) + " '" + p + "' is not a file");
   }
   s.image_size = static_cast<int>(c.get_int("sam.image_size"));
   s.points_per_side = static_cast<int>(c.get_int("sam.points_per_side"));

@@ -22,9 +22,9 @@ using synth::rle_from_string;
 using synth::rle_to_string;
 
 struct Region {
-  Rle rle;                 // full-image mask
-  float predicted_iou = 0;     // backend's quality estimate in [0, 1] (docs/stages/segment.md)
-  float stability_score = 0;   // IoU of the mask at two thresholds of a soft map, in [0, 1]
+  Rle rle;                    // full-image mask
+  float predicted_iou = 0;    // backend's quality estimate in [0, 1] (docs/stages/segment.md)
+  float stability_score = 0;  // IoU of the mask at two thresholds of a soft map, in [0, 1]
 };
 
 class Segmenter {

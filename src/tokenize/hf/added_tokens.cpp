@@ -70,8 +70,7 @@ namespace {
 // The character that ends at byte `end` / starts at byte `begin` of `s` ("" at the edges).
 std::string char_before(const std::string& s, size_t end) {
   size_t b = end;
-  while (b > 0 && (static_cast<unsigned char>(s[--b]) & 0xC0) == 0x80) {
-  }
+  while (b > 0 && (static_cast<unsigned char>(s[--b]) & 0xC0) == 0x80) {}
   return s.substr(b, end - b);
 }
 std::string char_at(const std::string& s, size_t begin) {

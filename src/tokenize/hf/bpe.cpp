@@ -29,10 +29,8 @@ std::pair<std::string, std::string> merge_pair(const json& m) {
 
 BpeModel BpeModel::from_json(const json& j) {
   if (j.value("type", std::string("BPE")) != "BPE")
-    throw std::invalid_argument("unsupported model type '" + j.at("type").get<std::string>() +
-                                "' (only BPE)");
-  if (j.contains("dropout") && !j.at("dropout").is_null())
-    throw std::invalid_argument("BPE dropout is not supported");
+    throw std::invalid_argument("unsupported model type '" + j.at("type").get<std::string>() + "' (only BPE)");
+  if (j.contains("dropout") && !j.at("dropout").is_null()) throw std::invalid_argument("BPE dropout is not supported");
   BpeModel m;
   for (const auto& [tok, id] : j.at("vocab").items()) {
     const auto i = id.get<int32_t>();
@@ -148,8 +146,7 @@ void BpeModel::merge_all(std::vector<int32_t>& ids) const {
       if (const Merge* m = find_merge(ids[prev[top.pos]], ids[top.pos]))
         queue.push({m->rank, m->new_id, prev[top.pos]});
     if (next[top.pos] >= 0)
-      if (const Merge* m = find_merge(ids[top.pos], ids[next[top.pos]]))
-        queue.push({m->rank, m->new_id, top.pos});
+      if (const Merge* m = find_merge(ids[top.pos], ids[next[top.pos]])) queue.push({m->rank, m->new_id, top.pos});
   }
   std::vector<int32_t> kept;
   for (int i = 0; i < n; ++i)

@@ -67,8 +67,7 @@ class Metaspace : public Decoder {
 
 class Replace : public Decoder {
  public:
-  explicit Replace(const json& j)
-      : pattern_(j.at("pattern")), content_(j.at("content").get<std::string>()) {}
+  explicit Replace(const json& j) : pattern_(j.at("pattern")), content_(j.at("content").get<std::string>()) {}
   Tokens decode_chain(Tokens tokens) const override {
     for (auto& t : tokens) t = pattern_.replace_all(t, content_);
     return tokens;
@@ -84,8 +83,10 @@ int byte_piece(const std::string& t) {  // "<0x41>" -> 65, else -1
   int v = 0;
   for (size_t i = 3; i < 5; ++i) {
     const char c = t[i];
-    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    const int d = c >= '0' && c <= '9'   ? c - '0'
+                  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                  : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                         : -1;
     if (d < 0) return -1;
     v = v * 16 + d;
   }
@@ -99,8 +100,7 @@ class ByteFallback : public Decoder {
     std::string bytes;
     const auto flush = [&] {
       if (bytes.empty()) return;
-      if (is_valid_utf8(bytes))
-        out.push_back(bytes);
+      if (is_valid_utf8(bytes)) out.push_back(bytes);
       else
         for (size_t i = 0; i < bytes.size(); ++i) out.push_back("\xEF\xBF\xBD");
       bytes.clear();
@@ -131,16 +131,13 @@ class Fuse : public Decoder {
 // Removes up to `start` leading and `stop` trailing copies of the character `content`.
 class Strip : public Decoder {
  public:
-  Strip(std::string content, size_t start, size_t stop)
-      : content_(std::move(content)), start_(start), stop_(stop) {}
+  Strip(std::string content, size_t start, size_t stop) : content_(std::move(content)), start_(start), stop_(stop) {}
   Tokens decode_chain(Tokens tokens) const override {
     for (auto& t : tokens) {
       size_t b = 0, e = t.size();
-      for (size_t i = 0; i < start_ && t.compare(b, content_.size(), content_) == 0 && b < e; ++i)
-        b += content_.size();
-      for (size_t i = 0; i < stop_ && e >= b + content_.size() &&
-                         t.compare(e - content_.size(), content_.size(), content_) == 0;
-           ++i)
+      for (size_t i = 0; i < start_ && t.compare(b, content_.size(), content_) == 0 && b < e; ++i) b += content_.size();
+      for (size_t i = 0;
+           i < stop_ && e >= b + content_.size() && t.compare(e - content_.size(), content_.size(), content_) == 0; ++i)
         e -= content_.size();
       t = t.substr(b, e - b);
     }
@@ -174,15 +171,13 @@ std::unique_ptr<Decoder> make_decoder(const json& j) {
   if (type == "Metaspace") {
     std::string scheme = j.value("prepend_scheme", std::string());
     if (scheme.empty()) scheme = j.value("add_prefix_space", true) ? "always" : "never";
-    return std::make_unique<Metaspace>(j.value("replacement", std::string("\xE2\x96\x81")),
-                                       scheme != "never");
+    return std::make_unique<Metaspace>(j.value("replacement", std::string("\xE2\x96\x81")), scheme != "never");
   }
   if (type == "Replace") return std::make_unique<Replace>(j);
   if (type == "ByteFallback") return std::make_unique<ByteFallback>();
   if (type == "Fuse") return std::make_unique<Fuse>();
   if (type == "Strip")
-    return std::make_unique<Strip>(j.at("content").get<std::string>(), j.value("start", 0),
-                                   j.value("stop", 0));
+    return std::make_unique<Strip>(j.at("content").get<std::string>(), j.value("start", 0), j.value("stop", 0));
   throw std::invalid_argument("unsupported decoder type '" + type + "'");
 }
 

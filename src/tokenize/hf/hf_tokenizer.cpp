@@ -26,8 +26,7 @@ void post_processor_ids(const json& j, std::vector<int32_t>& before, std::vector
     after.push_back(j.at("sep").at(1).get<int32_t>());
     return;
   }
-  if (type != "TemplateProcessing")
-    throw std::invalid_argument("unsupported post_processor type '" + type + "'");
+  if (type != "TemplateProcessing") throw std::invalid_argument("unsupported post_processor type '" + type + "'");
   bool seen_sequence = false;
   for (const auto& item : j.at("single")) {
     if (item.contains("Sequence")) {
@@ -36,8 +35,7 @@ void post_processor_ids(const json& j, std::vector<int32_t>& before, std::vector
     }
     const std::string name = item.at("SpecialToken").at("id").get<std::string>();
     const json& special = j.at("special_tokens");
-    if (!special.contains(name))
-      throw std::invalid_argument("post_processor: special token '" + name + "' has no ids");
+    if (!special.contains(name)) throw std::invalid_argument("post_processor: special token '" + name + "' has no ids");
     auto& to = seen_sequence ? after : before;
     for (const auto& id : special.at(name).at("ids")) to.push_back(id.get<int32_t>());
   }

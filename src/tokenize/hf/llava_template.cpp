@@ -15,42 +15,36 @@ int32_t added_id(const HfTokenizer& tok, const std::string& content, const char*
 }
 
 // Encodes `text` and repeats every image id `copies` times.
-std::vector<int32_t> encode_expanded(const HfTokenizer& tok, const std::string& text,
-                                     int32_t image_id, int64_t copies) {
+std::vector<int32_t> encode_expanded(const HfTokenizer& tok, const std::string& text, int32_t image_id,
+                                     int64_t copies) {
   std::vector<int32_t> out;
   for (int32_t id : tok.encode(text, true)) {
-    if (id == image_id)
-      out.insert(out.end(), static_cast<size_t>(copies), id);
-    else
-      out.push_back(id);
+    if (id == image_id) out.insert(out.end(), static_cast<size_t>(copies), id);
+    else out.push_back(id);
   }
   return out;
 }
 
 }  // namespace
 
-std::string llava_text(const LlavaTemplate& t, int64_t n_images, const std::vector<LlavaTurn>& turns,
-                       bool open_last) {
+std::string llava_text(const LlavaTemplate& t, int64_t n_images, const std::vector<LlavaTurn>& turns, bool open_last) {
   std::string s = t.system.empty() ? "" : t.system + " ";
   for (size_t i = 0; i < turns.size(); ++i) {
     s += "USER: ";
     if (i == 0)
       for (int64_t k = 0; k < n_images; ++k) s += t.image_token + "\n";
     s += turns[i].question;
-    if (open_last && i + 1 == turns.size())
-      s += " ASSISTANT:";
-    else
-      s += " ASSISTANT: " + turns[i].answer + t.eos_token;
+    if (open_last && i + 1 == turns.size()) s += " ASSISTANT:";
+    else s += " ASSISTANT: " + turns[i].answer + t.eos_token;
   }
   return s;
 }
 
-std::vector<int32_t> build_llava_prompt(const HfTokenizer& tok, const LlavaTemplate& t,
-                                        int64_t n_images, const std::string& question) {
+std::vector<int32_t> build_llava_prompt(const HfTokenizer& tok, const LlavaTemplate& t, int64_t n_images,
+                                        const std::string& question) {
   if (n_images < 0) throw std::invalid_argument("LLaVA template: negative image count");
   const int32_t image_id = added_id(tok, t.image_token, "image");
-  return encode_expanded(tok, llava_text(t, n_images, {{question, ""}}, true), image_id,
-                         t.image_tokens);
+  return encode_expanded(tok, llava_text(t, n_images, {{question, ""}}, true), image_id, t.image_tokens);
 }
 
 ChatSample build_llava_sample(const HfTokenizer& tok, const LlavaTemplate& t, int64_t n_images,

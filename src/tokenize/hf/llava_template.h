@@ -30,13 +30,12 @@ struct LlavaTemplate {
 
 // The conversation text; the last turn's answer is left open ("... ASSISTANT:") when
 // `open_last` is true.
-std::string llava_text(const LlavaTemplate& t, int64_t n_images, const std::vector<LlavaTurn>& turns,
-                       bool open_last);
+std::string llava_text(const LlavaTemplate& t, int64_t n_images, const std::vector<LlavaTurn>& turns, bool open_last);
 
 // Generation prompt for one question. Throws std::invalid_argument when the image token is
 // not an added token of `tok`.
-std::vector<int32_t> build_llava_prompt(const HfTokenizer& tok, const LlavaTemplate& t,
-                                        int64_t n_images, const std::string& question);
+std::vector<int32_t> build_llava_prompt(const HfTokenizer& tok, const LlavaTemplate& t, int64_t n_images,
+                                        const std::string& question);
 
 // Ids + loss mask of a whole conversation; prompt_tokens = ids before the last answer. Throws
 // std::invalid_argument when the image or eos token is not an added token, or when a turn

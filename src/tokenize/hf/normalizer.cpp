@@ -22,8 +22,7 @@ std::u16string to_utf16(const std::string& s) {
   u_strFromUTF8(nullptr, 0, &n, s.data(), static_cast<int32_t>(s.size()), &err);
   std::u16string out(static_cast<size_t>(n), u'\0');
   err = U_ZERO_ERROR;
-  u_strFromUTF8(reinterpret_cast<UChar*>(out.data()), n, &n, s.data(),
-                static_cast<int32_t>(s.size()), &err);
+  u_strFromUTF8(reinterpret_cast<UChar*>(out.data()), n, &n, s.data(), static_cast<int32_t>(s.size()), &err);
   if (U_FAILURE(err)) throw std::runtime_error("normalizer: input is not valid UTF-8");
   return out;
 }
@@ -71,8 +70,7 @@ class Unicode : public Normalizer {
     if (U_FAILURE(err)) throw std::runtime_error("ICU has no " + form + " normalizer");
   }
   void normalize(std::string& text) const override {
-    text = icu_transform(text, [&](const UChar* in, int32_t n, UChar* out, int32_t cap,
-                                   UErrorCode& err) {
+    text = icu_transform(text, [&](const UChar* in, int32_t n, UChar* out, int32_t cap, UErrorCode& err) {
       return unorm2_normalize(norm_, in, n, out, cap, &err);
     });
   }
@@ -84,8 +82,9 @@ class Unicode : public Normalizer {
 class Lowercase : public Normalizer {
  public:
   void normalize(std::string& text) const override {
-    text = icu_transform(text, [](const UChar* in, int32_t n, UChar* out, int32_t cap,
-                                  UErrorCode& err) { return u_strToLower(out, cap, in, n, "", &err); });
+    text = icu_transform(text, [](const UChar* in, int32_t n, UChar* out, int32_t cap, UErrorCode& err) {
+      return u_strToLower(out, cap, in, n, "", &err);
+    });
   }
 };
 
@@ -102,8 +101,7 @@ class Prepend : public Normalizer {
 
 class Replace : public Normalizer {
  public:
-  explicit Replace(const json& j)
-      : pattern_(j.at("pattern")), content_(j.at("content").get<std::string>()) {}
+  explicit Replace(const json& j) : pattern_(j.at("pattern")), content_(j.at("content").get<std::string>()) {}
   void normalize(std::string& text) const override { text = pattern_.replace_all(text, content_); }
 
  private:
@@ -149,11 +147,9 @@ std::unique_ptr<Normalizer> make_normalizer(const json& j) {
   if (type == "Sequence") return std::make_unique<Sequence>(j.at("normalizers"));
   if (type == "Prepend") return std::make_unique<Prepend>(j.at("prepend").get<std::string>());
   if (type == "Replace") return std::make_unique<Replace>(j);
-  if (type == "NFC" || type == "NFD" || type == "NFKC" || type == "NFKD")
-    return std::make_unique<Unicode>(type);
+  if (type == "NFC" || type == "NFD" || type == "NFKC" || type == "NFKD") return std::make_unique<Unicode>(type);
   if (type == "Lowercase") return std::make_unique<Lowercase>();
-  if (type == "Strip")
-    return std::make_unique<Strip>(j.value("strip_left", false), j.value("strip_right", false));
+  if (type == "Strip") return std::make_unique<Strip>(j.value("strip_left", false), j.value("strip_right", false));
   throw std::invalid_argument("unsupported normalizer type '" + type + "'");
 }
 

@@ -8,8 +8,7 @@
 
 namespace cf::tokenize::hf {
 
-const char* const kGpt2Pattern =
-    "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+const char* const kGpt2Pattern = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
 namespace {
 
@@ -42,14 +41,12 @@ std::unique_ptr<PreTokenizer> split_on_regex(const std::string& re, SplitBehavio
 class ByteLevel : public PreTokenizer {
  public:
   ByteLevel(bool add_prefix_space, bool use_regex)
-      : add_prefix_space_(add_prefix_space),
-        re_(use_regex ? std::make_unique<Regex>(kGpt2Pattern) : nullptr) {}
+      : add_prefix_space_(add_prefix_space), re_(use_regex ? std::make_unique<Regex>(kGpt2Pattern) : nullptr) {}
   void apply(std::vector<Piece>& pieces) const override {
     split_pieces(pieces, [&](Piece& p) {
       if (add_prefix_space_ && p.text.rfind(' ', 0) != 0) p.text.insert(0, " ");
-      std::vector<Piece> subs =
-          re_ ? slice_piece(p, apply_split(regex_segments(*re_, p.text), SplitBehavior::Isolated))
-              : std::vector<Piece>{p};
+      std::vector<Piece> subs = re_ ? slice_piece(p, apply_split(regex_segments(*re_, p.text), SplitBehavior::Isolated))
+                                    : std::vector<Piece>{p};
       for (auto& s : subs) s.text = to_byte_level(s.text);
       return subs;
     });
@@ -71,17 +68,14 @@ class Metaspace : public PreTokenizer {
     split_pieces(pieces, [&](Piece& p) {
       std::string t;
       for (char c : p.text) {
-        if (c == ' ')
-          t += rep_;
-        else
-          t += c;
+        if (c == ' ') t += rep_;
+        else t += c;
       }
       const bool starts = t.rfind(rep_, 0) == 0;
       if (!starts && (scheme_ == "always" || (scheme_ == "first" && p.at_origin))) t = rep_ + t;
       p.text = std::move(t);
       if (!split_) return std::vector<Piece>{p};
-      return slice_piece(p, apply_split(literal_segments(rep_, p.text),
-                                        SplitBehavior::MergedWithNext));
+      return slice_piece(p, apply_split(literal_segments(rep_, p.text), SplitBehavior::MergedWithNext));
     });
   }
 
@@ -113,23 +107,19 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const json& j) {
   const std::string type = j.at("type").get<std::string>();
   if (type == "Sequence") return std::make_unique<Sequence>(j.at("pretokenizers"));
   if (type == "Split")
-    return std::make_unique<PatternSplit>(
-        Pattern(j.at("pattern")), split_behavior_from_string(j.at("behavior").get<std::string>()),
-        j.value("invert", false));
+    return std::make_unique<PatternSplit>(Pattern(j.at("pattern")),
+                                          split_behavior_from_string(j.at("behavior").get<std::string>()),
+                                          j.value("invert", false));
   if (type == "ByteLevel")
     return std::make_unique<ByteLevel>(j.value("add_prefix_space", true), j.value("use_regex", true));
   if (type == "Metaspace")
-    return std::make_unique<Metaspace>(j.value("replacement", std::string("\xE2\x96\x81")),
-                                       metaspace_scheme(j), j.value("split", true));
+    return std::make_unique<Metaspace>(j.value("replacement", std::string("\xE2\x96\x81")), metaspace_scheme(j),
+                                       j.value("split", true));
   if (type == "Digits")
     return split_on_regex(
-        "\\p{N}",
-        j.value("individual_digits", false) ? SplitBehavior::Isolated : SplitBehavior::Contiguous,
-        false);
-  if (type == "Whitespace")
-    return split_on_regex("\\w+|[^\\w\\s]+", SplitBehavior::Removed, true);
-  if (type == "WhitespaceSplit")
-    return split_on_regex("\\s+", SplitBehavior::Removed, false);
+        "\\p{N}", j.value("individual_digits", false) ? SplitBehavior::Isolated : SplitBehavior::Contiguous, false);
+  if (type == "Whitespace") return split_on_regex("\\w+|[^\\w\\s]+", SplitBehavior::Removed, true);
+  if (type == "WhitespaceSplit") return split_on_regex("\\s+", SplitBehavior::Removed, false);
   throw std::invalid_argument("unsupported pre_tokenizer type '" + type + "'");
 }
 

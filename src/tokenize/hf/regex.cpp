@@ -19,13 +19,12 @@ Regex::Regex(const std::string& pattern) : pattern_(pattern), impl_(std::make_un
   int error = 0;
   PCRE2_SIZE offset = 0;
   impl_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                              PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &error, &offset,
-                              nullptr);
+                              PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &error, &offset, nullptr);
   if (impl_->code == nullptr) {
     PCRE2_UCHAR msg[256];
     pcre2_get_error_message(error, msg, sizeof msg);
-    throw std::invalid_argument("regex '" + pattern + "' at offset " + std::to_string(offset) +
-                                ": " + reinterpret_cast<const char*>(msg));
+    throw std::invalid_argument("regex '" + pattern + "' at offset " + std::to_string(offset) + ": " +
+                                reinterpret_cast<const char*>(msg));
   }
   pcre2_jit_compile(impl_->code, PCRE2_JIT_COMPLETE);  // optional speed-up; falls back if absent
 }
@@ -46,8 +45,7 @@ Span match_once(const pcre2_code* code, pcre2_match_data* md, const std::string&
     const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
     return {ov[0], ov[1]};
   }
-  if (rc != PCRE2_ERROR_NOMATCH)
-    throw std::runtime_error("regex '" + pattern + "': match error " + std::to_string(rc));
+  if (rc != PCRE2_ERROR_NOMATCH) throw std::runtime_error("regex '" + pattern + "': match error " + std::to_string(rc));
   return {std::string::npos, std::string::npos};
 }
 

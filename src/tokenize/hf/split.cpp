@@ -38,17 +38,14 @@ std::vector<Segment> regex_segments(const Regex& re, const std::string& text) {
 std::vector<Segment> literal_segments(const std::string& literal, const std::string& text) {
   std::vector<Span> matches;
   if (!literal.empty())
-    for (size_t at = text.find(literal); at != std::string::npos;
-         at = text.find(literal, at + literal.size()))
+    for (size_t at = text.find(literal); at != std::string::npos; at = text.find(literal, at + literal.size()))
       matches.push_back({at, at + literal.size()});
   return with_gaps(matches, text.size());
 }
 
 Pattern::Pattern(const nlohmann::json& j) {
-  if (j.contains("Regex"))
-    regex_ = std::make_shared<const Regex>(j.at("Regex").get<std::string>());
-  else
-    literal_ = j.at("String").get<std::string>();
+  if (j.contains("Regex")) regex_ = std::make_shared<const Regex>(j.at("Regex").get<std::string>());
+  else literal_ = j.at("String").get<std::string>();
 }
 
 std::vector<Segment> Pattern::segments(const std::string& text) const {
@@ -75,28 +72,22 @@ std::vector<Span> apply_split(const std::vector<Segment>& segs, SplitBehavior be
       break;
     case SplitBehavior::Contiguous:
       for (const auto& s : segs) {
-        if (s.match == previous_match && !out.empty())
-          out.back().second = s.span.second;
-        else
-          out.push_back(s.span);
+        if (s.match == previous_match && !out.empty()) out.back().second = s.span.second;
+        else out.push_back(s.span);
         previous_match = s.match;
       }
       break;
     case SplitBehavior::MergedWithPrevious:
       for (const auto& s : segs) {
-        if (s.match && !previous_match && !out.empty())
-          out.back().second = s.span.second;
-        else
-          out.push_back(s.span);
+        if (s.match && !previous_match && !out.empty()) out.back().second = s.span.second;
+        else out.push_back(s.span);
         previous_match = s.match;
       }
       break;
     case SplitBehavior::MergedWithNext:
       for (auto it = segs.rbegin(); it != segs.rend(); ++it) {
-        if (it->match && !previous_match && !out.empty())
-          out.back().first = it->span.first;
-        else
-          out.push_back(it->span);
+        if (it->match && !previous_match && !out.empty()) out.back().first = it->span.first;
+        else out.push_back(it->span);
         previous_match = it->match;
       }
       std::reverse(out.begin(), out.end());

@@ -77,10 +77,8 @@ std::string utf8_lossy(const std::string& bytes) {
   out.reserve(bytes.size());
   for (size_t i = 0; i < bytes.size();) {
     const auto [n, ok] = scan_char(bytes, i);
-    if (ok)
-      out.append(bytes, i, n);
-    else
-      out += "\xEF\xBF\xBD";
+    if (ok) out.append(bytes, i, n);
+    else out += "\xEF\xBF\xBD";
     i += n;
   }
   return out;

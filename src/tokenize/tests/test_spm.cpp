@@ -18,10 +18,10 @@ namespace {
 
 // Driving-dataset-like sentences, seeded.
 std::vector<std::string> corpus(size_t n, uint32_t seed = 7) {
-  const char* words[] = {"the", "car", "cars", "pedestrian", "is", "crossing", "road", "night",
-                         "day", "fog", "rain", "traffic", "light", "red", "green", "sign", "stop",
-                         "speed", "limit", "ahead", "lane", "ego", "vehicle", "there", "are", "a",
-                         "Yes.", "No.", "How", "many", "What", "weather?", "cyclist", "debris"};
+  const char* words[] = {"the",   "car",   "cars",    "pedestrian", "is",       "crossing", "road",  "night", "day",
+                         "fog",   "rain",  "traffic", "light",      "red",      "green",    "sign",  "stop",  "speed",
+                         "limit", "ahead", "lane",    "ego",        "vehicle",  "there",    "are",   "a",     "Yes.",
+                         "No.",   "How",   "many",    "What",       "weather?", "cyclist",  "debris"};
   std::mt19937 rng(seed);
   std::vector<std::string> out;
   for (size_t i = 0; i < n; ++i) {
@@ -52,10 +52,10 @@ TEST(TokenizeSpm, DecodeOfEncodeIsTheTextForManyStrings) {
   const SpmModel& m = shared_model();
   const Vocab v = m.vocab();
   std::vector<std::string> texts = corpus(200, 99);
-  texts.insert(texts.end(), {"", " ", "  two  spaces ", "\n", "line1\nline2\t tab", "12345678901234567890",
-                             "3.14 km/h, -7 m", "Straße im Schnee", "déjà vu ÉÀ", "東京の交差点",
-                             "emoji \xF0\x9F\x9A\x97\xF0\x9F\x9A\xA6", "<image> is text here", "</s> <s> <pad>",
-                             "ASSISTANT: USER:"});
+  texts.insert(texts.end(),
+               {"", " ", "  two  spaces ", "\n", "line1\nline2\t tab", "12345678901234567890", "3.14 km/h, -7 m",
+                "Straße im Schnee", "déjà vu ÉÀ", "東京の交差点", "emoji \xF0\x9F\x9A\x97\xF0\x9F\x9A\xA6",
+                "<image> is text here", "</s> <s> <pad>", "ASSISTANT: USER:"});
   for (const auto& t : texts) {
     const auto ids = m.encode(t);
     EXPECT_EQ(v.decode(ids), t) << "cf_vocab decode of '" << t << "'";
@@ -63,7 +63,9 @@ TEST(TokenizeSpm, DecodeOfEncodeIsTheTextForManyStrings) {
   }
   // The one sentencepiece limit: a literal U+2581 in the text is its space symbol. Both
   // decoders agree that it comes back as a space.
-  const auto ids = m.encode("a\xE2\x96\x81" "b");
+  const auto ids = m.encode(
+      "a\xE2\x96\x81"
+      "b");
   EXPECT_EQ(m.decode(ids), "a b");
   EXPECT_EQ(v.decode(ids), "a b");
 }
