@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "io/schemas.h"
 #include "io/stage_dir.h"
 #include "job/assign.h"
 
@@ -128,7 +129,9 @@ StageCounts run_shard_map(JobContext& ctx, const ShardMapSpec& spec) {
     result.stage = spec.stage;
     result.meta["plan_hash"] = hash;
     result.meta["shard"] = idx;
-    write_shard(out + "/" + shard_file_name(idx), result);
+    const std::string path = out + "/" + shard_file_name(idx);
+    check_stage_shard(result, path);  // the stage's declared columns (io/schemas)
+    write_shard(path, result);
     counts.items_ok += static_cast<int64_t>(result.items.rows());
     for (const auto& f : result.failures) counts.items_failed += f.kind == "error";
     ++counts.shards_done;

@@ -4,28 +4,17 @@
 #include <thread>
 
 #include "core/error.h"
+#include "io/schemas.h"
 #include "job/shard_map.h"
 #include "tokenize/token_bytes.h"
 
 namespace cf::tokenize {
-namespace {
-
-void require(const Table& t, const std::string& table, const std::vector<std::string>& bytes,
-             const std::vector<std::string>& ints, const std::string& source) {
-  for (const auto& c : bytes)
-    if (!t.has(c) || t.columns().at(c).kind != Table::Kind::Bytes)
-      throw DataError(source + ": " + table + " has no text column '" + c + "' (not a merged dataset?)");
-  for (const auto& c : ints)
-    if (!t.has(c) || t.columns().at(c).kind != Table::Kind::I64)
-      throw DataError(source + ": " + table + " has no int64 column '" + c + "' (not a merged dataset?)");
-}
-
-}  // namespace
-
 Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& special, const EncodeOptions& o,
                    const std::function<void(int64_t)>& done) {
   const Table& in = input.items;
-  require(in, "items", {"sample_id", "item_id", "task", "question", "answer"}, {"closed", "n_images"}, o.source);
+  // The merged dataset's declared columns (io/schemas: cf-merge output).
+  require_columns(input, "merge", "items", {"sample_id", "item_id", "task", "question", "answer", "closed", "n_images"},
+                  o.source);
   static const Table kNoImages = [] {
     Table t;
     t.put_i64("item_row", {});
@@ -35,7 +24,8 @@ Shard encode_shard(const Shard& input, const Encoder& encode, const SpecialIds& 
   }();
   auto it = input.tables.find("images");
   const Table& images = it == input.tables.end() ? kNoImages : it->second;
-  require(images, "table images", {"image"}, {"item_row", "frame_index"}, o.source);
+  if (it != input.tables.end())
+    require_columns(input, "merge", "images", {"item_row", "frame_index", "image"}, o.source);
 
   const size_t n = in.rows();
   std::vector<int64_t> image_rows(n, 0);

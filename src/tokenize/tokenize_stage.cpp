@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "comm/progress.h"
+#include "io/schemas.h"
 #include "io/stage_dir.h"
 #include "job/assign.h"
 #include "tokenize/encode_shard.h"
@@ -203,6 +204,7 @@ StageCounts run_tokenizer(JobContext& ctx) {
                              [&progress](int64_t n) { progress.add(n); });
     out.meta = {
         {"plan_hash", hashes[units[u].split]}, {"shard", idx}, {"split", s.name}, {"tokenizer_sha256", model_sha}};
+    check_stage_shard(out, s.out_dir + "/" + shard_file_name(idx));  // the declared columns (io/schemas)
     write_shard(s.out_dir + "/" + shard_file_name(idx), out);
     for (int64_t n : out.items.i64("n_tokens")) tokens += n;
     for (size_t r = 0; r < out.items.rows(); ++r)

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "io/schemas.h"
 #include "io/stage_dir.h"
 
 namespace cf {
@@ -19,10 +20,9 @@ std::vector<int32_t> ids_of(const std::string& bytes) {
 
 PairSample pair_sample(const Shard& sh, size_t row, const std::string& where) {
   const Table& t = sh.items;
-  for (const char* c : {"sample_id", "prompt_ids", "chosen_ids", "rejected_ids"})
-    if (!t.has(c)) throw DataError(where + ": pairs shard has no column '" + std::string(c) + "'");
-  for (const char* c : {"ref_logp_chosen", "ref_logp_rejected"})
-    if (!t.has(c)) throw DataError(where + ": pairs shard has no column '" + std::string(c) + "'");
+  require_columns(sh, "generate", "items",
+                  {"sample_id", "prompt_ids", "chosen_ids", "rejected_ids", "ref_logp_chosen", "ref_logp_rejected"},
+                  where);
   PairSample p;
   p.sample_id = t.bytes("sample_id")[row];
   p.prompt = ids_of(t.bytes("prompt_ids")[row]);

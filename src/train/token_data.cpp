@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "io/schemas.h"
 #include "io/stage_dir.h"
 
 namespace cf {
@@ -19,6 +20,8 @@ TokenSample TokenDataset::get(int64_t index) {
 
 TokenSample token_sample(const Shard& sh, size_t row, const std::string& where) {
   const Table& t = sh.items;
+  require_columns(sh, "tokenize", "items",
+                  {"sample_id", "answer", "task", "closed", "prompt_tokens", "input_ids", "loss_mask"}, where);
   TokenSample out;
   out.sample_id = t.bytes("sample_id")[row];
   out.answer = t.bytes("answer")[row];

@@ -24,44 +24,6 @@ struct Totals {
   int64_t prompt_tokens = 0, completion_tokens = 0, requests_failed = 0, retries = 0;
 };
 
-// Joins the retrieve rows of this shard with their segment and ingest rows; `reasons[i]` is set
-// for rows that cannot be joined.
-std::vector<ItemView> join_items(const ShardInputs& in, std::vector<std::string>& reasons) {
-  const Shard& ret = in.input;
-  const Shard& seg = in.more.at("io.regions");
-  const Shard& img = in.more.at("io.images");
-  const size_t n = ret.items.rows();
-  const auto ret_by = rows_by_item(ret.tables.count("regions") ? ret.tables.at("regions") : Table(), n);
-  const auto seg_by = rows_by_item(seg.tables.count("regions") ? seg.tables.at("regions") : Table(), seg.items.rows());
-  const auto seg_idx = index_by_item_id(seg.items), img_idx = index_by_item_id(img.items);
-  const std::string shard = " shard " + std::to_string(in.index);
-  std::vector<ItemView> out(n);
-  reasons.assign(n, "");
-  for (size_t i = 0; i < n; ++i) {
-    ItemView& v = out[i];
-    v.item_id = text_at(ret.items, "item_id", i);
-    v.source = text_at(ret.items, "source", i);
-    auto s = seg_idx.find(v.item_id);
-    auto g = img_idx.find(v.item_id);
-    if (g == img_idx.end()) {
-      reasons[i] = "item not in io.images" + shard;
-      continue;
-    }
-    if (s == seg_idx.end()) {
-      reasons[i] = "item not in io.regions" + shard;
-      continue;
-    }
-    v.clip_id = text_at(img.items, "clip_id", g->second);
-    v.frame_index = img.items.has("frame_index") ? img.items.i64("frame_index")[g->second] : -1;
-    v.width = static_cast<int64_t>(number_at(img.items, "width", g->second));
-    v.height = static_cast<int64_t>(number_at(img.items, "height", g->second));
-    if (img.items.has("image")) v.image = &img.items.bytes("image")[g->second];
-    v.regions = retrieved_regions(ret, i, ret_by);
-    attach_boxes(v.regions, seg, s->second, seg_by, v.width, v.height);
-  }
-  return out;
-}
-
 Shard make_output(const std::vector<ItemView>& items, const std::vector<Row>& rows,
                   const std::vector<std::string>& reasons, const std::string& backend) {
   Shard out;
@@ -155,7 +117,8 @@ StageCounts run_caption(JobContext& ctx) {
   spec.extra_inputs = {"io.regions", "io.images"};
   spec.process = [&](const JobContext& jc, const ShardInputs& in, Progress& progress) {
     std::vector<std::string> reasons;
-    std::vector<ItemView> items = join_items(in, reasons);
+    std::vector<ItemView> items =
+        join_upstream(in.input, in.more.at("io.regions"), in.more.at("io.images"), in.index, reasons);
     std::vector<Row> rows(items.size());
     std::vector<std::vector<RetrievedRegion>> objects(items.size());
     // Local part (both backends): attributes, objects, structured captions.

@@ -7,7 +7,7 @@
 
 #include "core/config.h"
 #include "net/chat_request.h"
-#include "synth/caption/upstream.h"
+#include "synth/common/upstream.h"
 
 namespace cf::synth {
 

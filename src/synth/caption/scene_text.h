@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "synth/caption/image_attributes.h"
-#include "synth/caption/upstream.h"
+#include "synth/common/upstream.h"
 
 namespace cf::synth {
 

@@ -9,12 +9,15 @@
 #include "core/error.h"
 #include "io/shard.h"
 #include "io/stage_dir.h"
+#include "synth/common/upstream.h"
 #include "synth/evalsynth/item_eval.h"
 #include "synth/merge/stats.h"
 
 namespace fs = std::filesystem;
 
 namespace cf::evalsynth {
+using synth::ShardIndex;
+
 namespace {
 
 using json = nlohmann::json;
@@ -56,27 +59,12 @@ Dirs resolve_dirs(const Config& c) {
   return d;
 }
 
-std::map<std::string, size_t> by_id(const Table& t) {
-  std::map<std::string, size_t> m;
-  for (size_t i = 0; i < t.rows(); ++i) m.emplace(t.bytes("item_id")[i], i);
-  return m;
-}
-
-std::vector<std::vector<size_t>> rows_of(const Shard& s, const char* table) {
-  std::vector<std::vector<size_t>> out(s.items.rows());
-  auto it = s.tables.find(table);
-  if (it == s.tables.end()) return out;
-  const auto& ir = it->second.i64("item_row");
-  for (size_t r = 0; r < ir.size(); ++r) out.at(static_cast<size_t>(ir[r])).push_back(r);
-  return out;
-}
-
 json eval_shard(const Dirs& d, const std::vector<std::string>& names, size_t i, const std::string& corpus,
                 const EvalOptions& o) {
   const Shard seg = read_shard(d.regions + "/" + names[i]), ret = read_shard(d.retrieve + "/" + names[i]),
               cap = read_shard(d.caption + "/" + names[i]), qa = read_shard(d.qa + "/" + names[i]);
-  const auto ret_idx = by_id(ret.items), cap_idx = by_id(cap.items), qa_idx = by_id(qa.items);
-  const auto seg_rows = rows_of(seg, "regions"), ret_rows = rows_of(ret, "regions"), qa_rows = rows_of(qa, "qa");
+  // The upstream reader of every stage (synth/common/upstream): item rows by item_id, side-table rows per item.
+  const ShardIndex seg_idx(seg, "regions"), ret_idx(ret, "regions"), cap_idx(cap), qa_idx(qa, "qa");
   json total = json::object();
   for (size_t k = 0; k < seg.items.rows(); ++k) {
     if (seg.items.has("clip_id") && !seg.items.bytes("clip_id")[k].empty()) continue;
@@ -85,25 +73,24 @@ json eval_shard(const Dirs& d, const std::vector<std::string>& names, size_t i, 
         load_truth(corpus, seg.items.bytes("source")[k], static_cast<int>(seg.items.i64("width")[k]),
                    static_cast<int>(seg.items.i64("height")[k]));
     std::map<int64_t, std::string> labels;
-    if (auto r = ret_idx.find(id); r != ret_idx.end())
-      for (size_t row : ret_rows[r->second])
-        labels[ret.tables.at("regions").i64("region_id")[row]] = ret.tables.at("regions").bytes("label")[row];
+    if (const auto r = ret_idx.row(id))
+      for (size_t row : ret_idx.side_rows(*r))
+        labels[ret_idx.side().i64("region_id")[row]] = ret_idx.side().bytes("label")[row];
     std::vector<RegionIn> regions;
-    const Table& sr = seg.tables.at("regions");
-    for (size_t n = 0; n < seg_rows[k].size(); ++n) {
-      const size_t row = seg_rows[k][n];
+    const Table& sr = seg_idx.side();
+    for (size_t n = 0; n < seg_idx.side_rows(k).size(); ++n) {
+      const size_t row = seg_idx.side_rows(k)[n];
       const int64_t rid = sr.has("region_id") ? sr.i64("region_id")[row] : static_cast<int64_t>(n);
       regions.push_back({sr.bytes("rle")[row], labels.count(rid) ? labels[rid] : "unknown object"});
     }
     std::vector<std::string> mentioned;
-    if (auto c = cap_idx.find(id); c != cap_idx.end())
-      for (const auto& obj : json::parse(cap.items.bytes("objects")[c->second]))
-        mentioned.push_back(obj.value("label", ""));
+    if (const auto c = cap_idx.row(id))
+      for (const auto& obj : json::parse(cap.items.bytes("objects")[*c])) mentioned.push_back(obj.value("label", ""));
     std::vector<std::pair<std::string, std::string>> closed;
-    if (auto q = qa_idx.find(id); q != qa_idx.end())
-      for (size_t row : qa_rows[q->second])
-        if (qa.tables.at("qa").i64("closed")[row])
-          closed.push_back({qa.tables.at("qa").bytes("question")[row], qa.tables.at("qa").bytes("answer")[row]});
+    if (const auto q = qa_idx.row(id))
+      for (size_t row : qa_idx.side_rows(*q))
+        if (qa_idx.side().i64("closed")[row])
+          closed.push_back({qa_idx.side().bytes("question")[row], qa_idx.side().bytes("answer")[row]});
     merge::add_into(total, eval_item(truth, regions, mentioned, closed, o));
   }
   return total;

@@ -12,6 +12,7 @@
 #include "core/hash.h"
 #include "comm/progress.h"
 #include "io/parallel_table.h"
+#include "io/schemas.h"
 #include "io/shard.h"
 #include "io/stage_dir.h"
 #include "synth/ingest/decode_entry.h"
@@ -280,6 +281,7 @@ StageCounts run_ingest(JobContext& ctx) {
     for (size_t i : keep) frames += t.bytes("clip_id")[i].empty() ? 0 : 1;
     out.meta = st.meta;
     out.meta["phase"] = "final";
+    check_stage_shard(out, s.out + "/" + shard_file_name(idx));  // the declared columns (io/schemas)
     write_shard(s.out + "/" + shard_file_name(idx), out);
     counts.items_ok += static_cast<int64_t>(keep.size());
     counts.shards_done += 1;

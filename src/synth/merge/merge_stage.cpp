@@ -13,8 +13,10 @@
 #include "core/hash.h"
 #include "comm/progress.h"
 #include "io/shard.h"
+#include "io/schemas.h"
 #include "io/stage_dir.h"
 #include "job/assign.h"
+#include "synth/common/upstream.h"
 #include "synth/merge/llava.h"
 #include "synth/merge/stats.h"
 
@@ -82,9 +84,7 @@ void write_jsonl(const std::string& path, const std::vector<Sample>& samples) {
 }
 
 void write_images(const std::string& llava_dir, const MergedShard& m, const Shard& ingest) {
-  std::map<std::string, size_t> rows;
-  const auto& ids = ingest.items.bytes("item_id");
-  for (size_t r = 0; r < ids.size(); ++r) rows.emplace(ids[r], r);
+  const auto rows = synth::index_by_item_id(ingest.items);
   std::set<std::string> done;
   for (const auto* split : {&m.train, &m.eval})
     for (const auto& s : *split)
@@ -226,6 +226,7 @@ StageCounts run_merge(JobContext& ctx) {
     for (auto* s : {&ev, &tr}) s->meta = {{"plan_hash", hash}, {"shard", idx}, {"generator", "cf-merge"}};
     ev.meta["split"] = "eval";
     tr.meta["split"] = "train";
+    for (const auto* s : {&ev, &tr}) check_stage_shard(*s, out + "/" + shard_file_name(idx));  // io/schemas
     write_shard(out + "/eval/" + shard_file_name(idx), ev);
     write_shard(out + "/train/" + shard_file_name(idx), tr);  // last: marks the shard done
     train_samples += static_cast<int64_t>(m.train.size());

@@ -4,29 +4,12 @@
 #include <map>
 
 #include "core/error.h"
+#include "synth/common/upstream.h"
 
 namespace cf::merge {
 namespace {
 
-std::map<std::string, size_t> index_of(const Table& t) {
-  std::map<std::string, size_t> m;
-  if (!t.has("item_id")) return m;
-  const auto& ids = t.bytes("item_id");
-  for (size_t i = 0; i < ids.size(); ++i) m.emplace(ids[i], i);
-  return m;
-}
-
 std::string col_text(const Table& t, const std::string& c, size_t row) { return t.has(c) ? t.bytes(c)[row] : ""; }
-
-std::vector<std::vector<size_t>> rows_of_items(const Shard& s, const std::string& table) {
-  std::vector<std::vector<size_t>> out(s.items.rows());
-  auto it = s.tables.find(table);
-  if (it == s.tables.end() || !it->second.has("item_row")) return out;
-  const auto& ir = it->second.i64("item_row");
-  for (size_t r = 0; r < ir.size(); ++r)
-    if (ir[r] >= 0 && static_cast<size_t>(ir[r]) < out.size()) out[ir[r]].push_back(r);
-  return out;
-}
 
 bool wants_caption(const MergeOptions& o, const Table& items, size_t i) {
   return o.caption_samples && items.i64("n_qa")[i] > 0;
@@ -68,9 +51,9 @@ std::vector<UnitCount> count_units(const Shard& qa, const MergeOptions& o) {
 MergedShard merge_shard(const MergeInputs& in, const MergeOptions& o) {
   MergedShard out;
   const Table& items = in.qa.items;
-  const auto qa_rows = rows_of_items(in.qa, "qa");
-  const auto cap_index = index_of(in.caption.items);
-  const auto img_index = index_of(in.ingest.items);
+  const synth::ShardIndex qa_idx(in.qa, "qa");  // the upstream reader (synth/common/upstream)
+  const auto cap_index = synth::index_by_item_id(in.caption.items);
+  const auto img_index = synth::index_by_item_id(in.ingest.items);
   // Frames of each clip in the ingest shard, by frame_index.
   std::map<std::string, std::vector<std::pair<int64_t, std::string>>> clip_frames;
   const Table& ing = in.ingest.items;
@@ -81,7 +64,7 @@ MergedShard merge_shard(const MergeInputs& in, const MergeOptions& o) {
   }
   for (auto& [k, v] : clip_frames) std::sort(v.begin(), v.end());
   const std::string shard_name = "shard " + std::to_string(in.index);
-  auto qa_text = [&](const char* c, size_t r) { return col_text(in.qa.tables.at("qa"), c, r); };
+  auto qa_text = [&](const char* c, size_t r) { return col_text(qa_idx.side(), c, r); };
 
   for (size_t i = 0; i < items.rows(); ++i) {
     const std::string id = items.bytes("item_id")[i], clip = col_text(items, "clip_id", i);
@@ -91,11 +74,11 @@ MergedShard merge_shard(const MergeInputs& in, const MergeOptions& o) {
       out.failures.push_back({id, source, "merge", "missing from io.images (ingest) " + shard_name, "error"});
       continue;
     }
-    for (size_t k = 0; k < qa_rows[i].size(); ++k) {
-      const size_t r = qa_rows[i][k];
+    for (size_t k = 0; k < qa_idx.side_rows(i).size(); ++k) {
+      const size_t r = qa_idx.side_rows(i)[k];
       char num[32];
       std::snprintf(num, sizeof num, "#q%02zu", k);
-      const auto& closed = in.qa.tables.at("qa").i64("closed");
+      const auto& closed = qa_idx.side().i64("closed");
       made.push_back({id + num,
                       id,
                       dataset_task(qa_text("task", r), qa_text("kind", r)),
@@ -127,7 +110,7 @@ MergedShard merge_shard(const MergeInputs& in, const MergeOptions& o) {
 }
 
 Shard dataset_shard(const std::vector<Sample>& samples, const Shard& ingest) {
-  const auto img_index = index_of(ingest.items);
+  const auto img_index = synth::index_by_item_id(ingest.items);
   Shard out;
   out.stage = "merge";
   std::vector<std::string> sid, iid, task, q, a, img;

@@ -8,8 +8,7 @@ namespace cf::synth {
 
 std::vector<QaItem> qa_items(const Shard& cap, const Shard& ret, int64_t shard_index) {
   const size_t n = cap.items.rows();
-  const auto ret_idx = index_by_item_id(ret.items);
-  const auto ret_by = rows_by_item(ret.tables.count("regions") ? ret.tables.at("regions") : Table(), ret.items.rows());
+  const ShardIndex ret_idx(ret, "regions");
   std::vector<QaItem> out(n);
   std::map<std::string, size_t> first_of_clip;
   for (size_t i = 0; i < n; ++i) {
@@ -24,12 +23,12 @@ std::vector<QaItem> qa_items(const Shard& cap, const Shard& ret, int64_t shard_i
     in.height = static_cast<int64_t>(number_at(cap.items, "height", i));
     in.attributes =
         ImageAttributes::from_json(nlohmann::json::parse(text_at(cap.items, "attributes", i), nullptr, false));
-    auto r = ret_idx.find(in.item_id);
-    if (r == ret_idx.end()) {
+    const auto r = ret_idx.row(in.item_id);
+    if (!r) {
       q.reason = "item not in io.retrieve shard " + std::to_string(shard_index);
       continue;
     }
-    in.regions = retrieved_regions(ret, r->second, ret_by);
+    in.regions = retrieved_regions(ret_idx, *r);
     auto objs = nlohmann::json::parse(text_at(cap.items, "objects", i), nullptr, false);
     if (!objs.is_array()) {
       q.reason = "objects column is not a JSON array";

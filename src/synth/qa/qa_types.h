@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "synth/caption/image_attributes.h"
-#include "synth/caption/upstream.h"
+#include "synth/common/upstream.h"
 
 namespace cf::synth {
 

@@ -1,4 +1,4 @@
-#include "synth/caption/upstream.h"
+#include "synth/common/upstream.h"
 
 #include <cstdlib>
 
@@ -25,6 +25,20 @@ std::map<std::string, size_t> index_by_item_id(const Table& items) {
   return m;
 }
 
+ShardIndex::ShardIndex(const Shard& shard, const std::string& side_table)
+    : shard_(&shard), rows_(index_by_item_id(shard.items)) {
+  static const Table kEmpty;
+  auto it = side_table.empty() ? shard.tables.end() : shard.tables.find(side_table);
+  side_ = it == shard.tables.end() ? &kEmpty : &it->second;
+  side_rows_ = rows_by_item(*side_, shard.items.rows());
+}
+
+std::optional<size_t> ShardIndex::row(const std::string& item_id) const {
+  auto it = rows_.find(item_id);
+  if (it == rows_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::string text_at(const Table& t, const std::string& col, size_t row) {
   auto it = t.columns().find(col);
   if (it == t.columns().end()) return "";
@@ -45,13 +59,10 @@ double number_at(const Table& t, const std::string& col, size_t row) {
   return std::strtod(c.bytes[row].c_str(), nullptr);
 }
 
-std::vector<RetrievedRegion> retrieved_regions(const Shard& retrieve, size_t row,
-                                               const std::vector<std::vector<size_t>>& by_item) {
+std::vector<RetrievedRegion> retrieved_regions(const ShardIndex& retrieve, size_t row) {
   std::vector<RetrievedRegion> out;
-  auto it = retrieve.tables.find("regions");
-  if (it == retrieve.tables.end()) return out;
-  const Table& t = it->second;
-  for (size_t r : by_item[row]) {
+  const Table& t = retrieve.side();
+  for (size_t r : retrieve.side_rows(row)) {
     RetrievedRegion g;
     g.region_id = t.has("region_id") ? static_cast<int64_t>(number_at(t, "region_id", r)) : static_cast<int64_t>(r);
     g.label = text_at(t, "label", r);
@@ -72,13 +83,11 @@ std::vector<RetrievedRegion> retrieved_regions(const Shard& retrieve, size_t row
   return out;
 }
 
-void attach_boxes(std::vector<RetrievedRegion>& regions, const Shard& segment, size_t seg_row,
-                  const std::vector<std::vector<size_t>>& seg_by_item, int64_t width, int64_t height) {
-  auto it = segment.tables.find("regions");
-  if (it == segment.tables.end()) return;
-  const Table& t = it->second;
+void attach_boxes(std::vector<RetrievedRegion>& regions, const ShardIndex& segment, size_t seg_row, int64_t width,
+                  int64_t height) {
+  const Table& t = segment.side();
   std::map<int64_t, size_t> by_id;
-  for (size_t r : seg_by_item[seg_row]) by_id[static_cast<int64_t>(number_at(t, "region_id", r))] = r;
+  for (size_t r : segment.side_rows(seg_row)) by_id[static_cast<int64_t>(number_at(t, "region_id", r))] = r;
   for (auto& g : regions) {
     auto f = by_id.find(g.region_id);
     if (f == by_id.end()) continue;
@@ -88,6 +97,39 @@ void attach_boxes(std::vector<RetrievedRegion>& regions, const Shard& segment, s
     const bool normalised = b[0] + b[2] <= 1.001f && b[1] + b[3] <= 1.001f && width > 2 && height > 2;
     for (int k = 0; k < 4; ++k) g.box[k] = normalised ? b[k] * static_cast<float>(k % 2 ? height : width) : b[k];
   }
+}
+
+std::vector<ItemView> join_upstream(const Shard& retrieve, const Shard& segment, const Shard& ingest,
+                                    int64_t shard_index, std::vector<std::string>& reasons) {
+  const ShardIndex ret(retrieve, "regions"), seg(segment, "regions"), img(ingest);
+  const Table& items = retrieve.items;
+  const size_t n = items.rows();
+  const std::string shard = " shard " + std::to_string(shard_index);
+  std::vector<ItemView> out(n);
+  reasons.assign(n, "");
+  for (size_t i = 0; i < n; ++i) {
+    ItemView& v = out[i];
+    v.item_id = text_at(items, "item_id", i);
+    v.source = text_at(items, "source", i);
+    const auto s = seg.row(v.item_id), g = img.row(v.item_id);
+    if (!g) {
+      reasons[i] = "item not in io.images" + shard;
+      continue;
+    }
+    if (!s) {
+      reasons[i] = "item not in io.regions" + shard;
+      continue;
+    }
+    const Table& it = ingest.items;
+    v.clip_id = text_at(it, "clip_id", *g);
+    v.frame_index = it.has("frame_index") ? it.i64("frame_index")[*g] : -1;
+    v.width = static_cast<int64_t>(number_at(it, "width", *g));
+    v.height = static_cast<int64_t>(number_at(it, "height", *g));
+    if (it.has("image")) v.image = &it.bytes("image")[*g];
+    v.regions = retrieved_regions(ret, i);
+    attach_boxes(v.regions, seg, *s, v.width, v.height);
+  }
+  return out;
 }
 
 }  // namespace cf::synth
