@@ -52,7 +52,7 @@ fetch_test_photos() {
 }
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config ccache git
+  build-essential cmake ninja-build pkg-config ccache git clang-format
   openmpi-bin libopenmpi-dev
   libhdf5-openmpi-dev hdf5-tools
   libtorch-dev libopenblas0-pthread
