@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "model/device.h"
 #include "model/weights.h"
 #include "job/shard_map.h"
 #include "infer/answer_batch.h"
@@ -24,6 +25,7 @@ namespace fs = std::filesystem;
 
 void declare_generate_config(ConfigSchema& c) {
   declare_shard_map_config(c);
+  declare_device_config(c);  // run.device
   c.add_string("generate.checkpoint", "work/train",
                "Model: a cf-train output dir (model.safetensors, else checkpoints/latest), a checkpoint step dir or a "
                ".safetensors file");
@@ -202,6 +204,8 @@ Shard process_shard(Context& c, const ShardInputs& in, Progress& progress) {
 StageCounts run_generate(JobContext& ctx) {
   const Config& cfg = ctx.config;
   torch::set_num_threads(job_threads(ctx));
+  cpu_until_cuda_path(job_device(cfg, ctx.mpi.local_rank(), ctx.mpi.local_size()), cfg.get_string("run.device"),
+                      "cf-generate");
   auto c = std::make_shared<Context>();
   const std::string weights = resolve_checkpoint(cfg.get_string("generate.checkpoint"));
   c->answers.dtype = cfg.get_string("generate.dtype") == "bf16" ? torch::kBFloat16 : torch::kFloat;

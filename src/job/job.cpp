@@ -31,6 +31,17 @@ ConfigSchema make_schema(const JobSpec& spec) {
   return schema;
 }
 
+}  // namespace
+
+void declare_device_config(ConfigSchema& c) {
+  c.add_string("run.device", "auto",
+               "Device of the model: auto = CUDA when LibTorch sees a GPU (one rank per GPU, by node-local rank), "
+               "else the CPU; cpu; cuda",
+               {"auto", "cpu", "cuda"});
+}
+
+namespace {
+
 // Sums the counters of all ranks on rank 0 (extra: numeric fields by name).
 StageCounts reduce_counts(const MpiRuntime& mpi, const StageCounts& mine) {
   nlohmann::json j = mine.extra;

@@ -37,6 +37,8 @@ struct JobContext {
 
 // Threads this rank should use: run.threads, or cores of the node / ranks on it.
 int job_threads(const JobContext& ctx);
+// run.device (auto | cpu | cuda) of the jobs that run the model; model/device resolves it.
+void declare_device_config(ConfigSchema& schema);
 
 struct JobSpec {
   std::string stage;                            // "ingest": executable cf-ingest, default config configs/ingest.toml

@@ -11,6 +11,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "model/device.h"
 #include "model/weights.h"
 #include "train/checkpoint.h"
 #include "train/closed_eval.h"
@@ -66,6 +67,7 @@ void log_memory(const Zero2MemoryPlan& m, int world) {
 }  // namespace
 
 void declare_train_config(ConfigSchema& c) {
+  declare_device_config(c);  // run.device
   c.add_string("train.mode", "sft", "Training objective: sft on a tokenized dataset; dpo or spin on cf-generate pairs",
                {"sft", "dpo", "spin"});
   c.add_string("dpo.loss", "sigmoid", "Preference loss (dpo/spin modes): sigmoid (DPO/SPIN), ipo, hinge, robust",
@@ -110,6 +112,7 @@ StageCounts run_train(JobContext& ctx) {
   const Options o = read_options(cfg);
   const std::string out = cfg.get_string("io.output");
   torch::set_num_threads(job_threads(ctx));
+  cpu_until_cuda_path(job_device(cfg, mpi.local_rank(), mpi.local_size()), cfg.get_string("run.device"), "cf-train");
   std::signal(SIGTERM, on_stop_signal);
   std::signal(SIGUSR2, on_stop_signal);
 

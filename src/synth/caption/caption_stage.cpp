@@ -71,6 +71,7 @@ bool caption_needs_torch(const Config& cfg) { return cfg.get_string("caption.bac
 
 void declare_caption_config(ConfigSchema& c) {
   cf::declare_shard_map_config(c);  // run.array_index/array_count: job arrays
+  cf::declare_device_config(c);     // run.device: the model backend's device
   c.add_string("io.regions", "work/segment", "cf-segment output (region boxes), joined by item_id");
   c.add_string("io.images", "work/ingest", "cf-ingest output (pixels, clip membership), joined by item_id");
   c.add_string("caption.backend", "structured",
@@ -99,7 +100,8 @@ StageCounts run_caption(JobContext& ctx) {
   const std::string backend = c.get_string("caption.backend");
   std::unique_ptr<net::OpenAiClient> client;
   std::unique_ptr<ModelCaptioner> captioner;
-  if (backend == "model") captioner = make_model_captioner(c, job_threads(ctx));
+  if (backend == "model")
+    captioner = make_model_captioner(c, job_threads(ctx), ctx.mpi.local_rank(), ctx.mpi.local_size());
   CaptionPrompts prompts;
   if (backend == "openai") {
     client = std::make_unique<net::OpenAiClient>(net::read_net_options(c));

@@ -50,12 +50,12 @@ void declare_model_caption_config(ConfigSchema& c) {
 
 void register_model_captioner(ModelCaptionerFactory factory) { registered() = factory; }
 
-std::unique_ptr<ModelCaptioner> make_model_captioner(const Config& c, int threads) {
+std::unique_ptr<ModelCaptioner> make_model_captioner(const Config& c, int threads, int local_rank, int local_size) {
   if (!registered())
     throw ConfigError(
         "caption.backend = \"model\": this executable was built without the model backend "
         "(cf_synth_caption_model)");
-  return registered()(c, threads);
+  return registered()(c, threads, local_rank, local_size);
 }
 
 CaptionTokenizer load_caption_tokenizer(const std::string& dir, const std::string& prompt_name) {

@@ -36,10 +36,12 @@ class ModelCaptioner {
 
 void declare_model_caption_config(ConfigSchema& c);
 
-using ModelCaptionerFactory = std::unique_ptr<ModelCaptioner> (*)(const Config& c, int threads);
+// threads per rank; local_rank / local_size: this rank on its node (run.device picks the GPU from it).
+using ModelCaptionerFactory = std::unique_ptr<ModelCaptioner> (*)(const Config& c, int threads, int local_rank,
+                                                                  int local_size);
 void register_model_captioner(ModelCaptionerFactory factory);
 // The registered captioner for config `c`; ConfigError when the executable has none.
-std::unique_ptr<ModelCaptioner> make_model_captioner(const Config& c, int threads);
+std::unique_ptr<ModelCaptioner> make_model_captioner(const Config& c, int threads, int local_rank, int local_size);
 
 // The piece table and the chosen prompt of caption.tokenizer (a cf-tokenizer output dir or
 // its tokenizer/ dir). Throws ConfigError naming caption.tokenizer / caption.model_prompt.

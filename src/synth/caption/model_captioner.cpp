@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.h"
+#include "model/device.h"
 #include "model/weights.h"
 #include "infer/answer_batch.h"
 #include "infer/generate_stage.h"
@@ -118,7 +119,8 @@ class VlmCaptioner : public ModelCaptioner {
 
 }  // namespace
 
-std::unique_ptr<ModelCaptioner> make_vlm_captioner(const Config& c, int threads) {
+std::unique_ptr<ModelCaptioner> make_vlm_captioner(const Config& c, int threads, int local_rank, int local_size) {
+  cpu_until_cuda_path(job_device(c, local_rank, local_size), c.get_string("run.device"), "cf-caption's model backend");
   return std::make_unique<VlmCaptioner>(c, threads);
 }
 

@@ -12,6 +12,7 @@ namespace cf::synth {
 
 // Throws ConfigError naming the key (caption.model, model.preset, caption.tokenizer, ...)
 // when the checkpoint, the preset and the tokenizer do not fit together.
-std::unique_ptr<ModelCaptioner> make_vlm_captioner(const Config& c, int threads);
+std::unique_ptr<ModelCaptioner> make_vlm_captioner(const Config& c, int threads, int local_rank = 0,
+                                                   int local_size = 1);
 
 }  // namespace cf::synth
