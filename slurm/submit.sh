@@ -62,7 +62,7 @@ case $UNTIL in scenegen|ingest|segment|build_db|retrieve|caption|qa|merge|tokeni
 LOGS="$WORK/slurm/logs"
 
 # The sbatch option for each [slurm] / [slurm.<kind>] key.
-SLURM_KEYS=(partition account qos time nodes ntasks cpus_per_task gpus_per_node mem constraint)
+SLURM_KEYS=(partition account qos time nodes ntasks ntasks_per_node cpus_per_task gpus_per_node gpus_per_task mem constraint)
 slurm_opts() {  # slurm_opts KIND: appends to OPTS
   local key value
   for key in "${SLURM_KEYS[@]}"; do
