@@ -14,7 +14,7 @@ int main() {
   bench::header();
   const int64_t b = 4, t = 1024, h = 16, hd = 128;
   torch::Tensor cos, sin;
-  std::tie(cos, sin) = rope_tables(t, hd);
+  std::tie(cos, sin) = rope_tables(torch::arange(t), hd);
   auto x0 = torch::randn({b, t, h, hd}), go = torch::randn({b, h, t, hd});
   for (auto dt : {torch::kFloat, torch::kBFloat16}) {
     const std::string c = std::string("4x1024x16x128 ") + (dt == torch::kFloat ? "fp32" : "bf16");

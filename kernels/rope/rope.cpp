@@ -57,10 +57,9 @@ torch::Tensor fused_rope(const torch::Tensor& x, const torch::Tensor& cos, const
   return xt * cos.to(x.scalar_type()) + rotate_half(xt) * sin.to(x.scalar_type());
 }
 
-std::pair<torch::Tensor, torch::Tensor> rope_tables(int64_t t, int64_t hd, double theta) {
-  auto pos = torch::arange(t, torch::kFloat);
+std::pair<torch::Tensor, torch::Tensor> rope_tables(const torch::Tensor& positions, int64_t hd, double theta) {
   auto inv = torch::pow(theta, -torch::arange(0, hd, 2, torch::kFloat) / static_cast<double>(hd));
-  auto f = torch::outer(pos, inv);
+  auto f = torch::outer(positions.to(torch::kFloat), inv);  // [T, hd/2]
   auto emb = torch::cat({f, f}, -1);
   return {emb.cos(), emb.sin()};
 }

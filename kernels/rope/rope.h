@@ -12,7 +12,8 @@ namespace cf::kernels {
 // [B, H, T, hd] (contiguous). cos/sin [T, hd] fp32 in HF LLaMA layout.
 torch::Tensor fused_rope(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
 
-// HF LLaMA's cos/sin tables [t, hd] fp32 for positions 0..t-1 (tests, benchmarks, cf-selftest).
-std::pair<torch::Tensor, torch::Tensor> rope_tables(int64_t t, int64_t hd, double theta = 10000.0);
+// HF LLaMA's cos/sin tables [T, hd] fp32 for the absolute positions [T] (the model's, and those of
+// the tests, benchmarks and cf-selftest).
+std::pair<torch::Tensor, torch::Tensor> rope_tables(const torch::Tensor& positions, int64_t hd, double theta = 10000.0);
 
 }  // namespace cf::kernels

@@ -36,9 +36,8 @@ void declare_generate_config(ConfigSchema& c) {
                {"bf16", "fp32"});
   c.add_string("generate.model_tag", "",
                "Value of the `model` column (cf-eval's model name); empty = the checkpoint's directory name");
-  c.add_string(
-      "generate.tokenizer", "",
-      "vocab.json, or a cf-tokenizer output dir, to decode question/answer text; empty = text columns stay empty");
+  c.add_string("generate.tokenizer", "",
+               "vocab.json, or a cf-tokenizer output dir, to decode the answers; empty = the answer text stays empty");
   c.add_int("generate.batch", 8, "Prompts per generation batch (also pairs per reference-scoring forward)", 1, 1e6);
   c.add_int("generate.max_new_tokens", 64, "Longest generated answer (eos is appended when it is reached)", 1, 1e6);
   c.add_float("generate.temperature", 0.0, "Sampling temperature; 0 = greedy", 0, 100);
@@ -111,9 +110,11 @@ Shard process_shard(Context& c, const ShardInputs& in, Progress& progress) {
   std::map<std::string, PairSample> prev;  // sample_id -> previous round's own pair
   if (!c.previous.empty()) {
     const Shard& ps = in.more.at("generate.previous");
+    check_pair_shard(ps, c.previous);
     for (size_t r = 0; r < ps.items.rows(); ++r)
       if (ps.items.i64("carried")[r] == 0) prev[ps.items.bytes("sample_id")[r]] = pair_sample(ps, r, c.previous);
   }
+  check_token_shard(in.input, where);  // a directory of another stage is fatal, not n failures
   std::vector<TokenSample> samples(n);
   std::vector<std::string> errors(n);
   std::vector<const TokenSample*> to_generate;

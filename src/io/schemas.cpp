@@ -5,9 +5,9 @@
 namespace cf {
 namespace {
 
-constexpr ColKind B = ColKind::Bytes, I = ColKind::I64, F = ColKind::F32;
+constexpr Table::Kind B = Table::Kind::Bytes, I = Table::Kind::I64, F = Table::Kind::F32;
 
-ColumnDecl opt(std::string name, ColKind kind) { return {std::move(name), kind, false}; }
+ColumnDecl opt(std::string name, Table::Kind kind) { return {std::move(name), kind, false}; }
 
 // Tables shared by the stages that carry images per sample (merge, tokenize, generate).
 TableDecl sample_images() { return {"images", {{"item_row", I}, {"frame_index", I}, {"image", B}}}; }
@@ -140,24 +140,8 @@ std::vector<StageSchema> declare() {
   };
 }
 
-bool matches(ColKind want, Table::Kind got) {
-  switch (want) {
-    case ColKind::I64: return got == Table::Kind::I64;
-    case ColKind::F32: return got == Table::Kind::F32;
-    case ColKind::Bytes: return got == Table::Kind::Bytes;
-    case ColKind::Number: return got != Table::Kind::Bytes;
-    default: return true;
-  }
-}
-
-const char* kind_name(ColKind k) {
-  switch (k) {
-    case ColKind::I64: return "int64";
-    case ColKind::F32: return "float32";
-    case ColKind::Bytes: return "bytes/text";
-    case ColKind::Number: return "number";
-    default: return "number or text";
-  }
+const char* kind_name(Table::Kind k) {
+  return k == Table::Kind::I64 ? "int64" : k == Table::Kind::F32 ? "float32" : "bytes/text";
 }
 
 const ColumnDecl* find_column(const TableDecl& t, const std::string& name) {
@@ -196,7 +180,7 @@ void check_stage_shard(const Shard& shard, const std::string& where) {
       if (!cd)
         throw DataError(where + ": " + shard.stage + " shard has an undeclared column '" + col + "' in " + name +
                         " (declare it in src/io/schemas.cpp)");
-      if (!matches(cd->kind, c.kind))
+      if (cd->kind != c.kind)
         throw DataError(where + ": " + shard.stage + " column " + name + "." + col + " must be " + kind_name(cd->kind));
     }
     for (const auto& cd : d->columns)
@@ -222,7 +206,7 @@ void require_columns(const Shard& shard, const std::string& stage, const std::st
     auto it = t->columns().find(col);
     if (it == t->columns().end())
       throw DataError(where + ": " + table + " has no column '" + col + "' (not a " + stage + " output?)");
-    if (!matches(cd->kind, it->second.kind))
+    if (cd->kind != it->second.kind)
       throw DataError(where + ": column " + table + "." + col + " is not " + kind_name(cd->kind) + " (not a " + stage +
                       " output?)");
   }

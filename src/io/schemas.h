@@ -16,13 +16,9 @@
 
 namespace cf {
 
-// Kind of a declared column. Number: int64 or float32; Any: a number or text (columns whose type
-// an upstream source may choose, read with text_at / number_at).
-enum class ColKind { I64, F32, Bytes, Number, Any };
-
 struct ColumnDecl {
   std::string name;
-  ColKind kind = ColKind::Bytes;
+  Table::Kind kind = Table::Kind::Bytes;
   bool required = true;  // every shard of the stage has it (else: written only in some cases)
 };
 

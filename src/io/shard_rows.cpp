@@ -6,8 +6,8 @@
 
 namespace cf {
 
-ShardRows::ShardRows(const std::string& dir, size_t cached_shards)
-    : dir_(dir), plan_(read_stage_plan(dir)), cached_(std::max<size_t>(1, cached_shards)) {
+ShardRows::ShardRows(const std::string& dir, size_t cached_shards, Check check)
+    : dir_(dir), plan_(read_stage_plan(dir)), cached_(std::max<size_t>(1, cached_shards)), check_(std::move(check)) {
   for (const auto& path : complete_shards(dir, plan_)) {
     starts_.push_back(total_);
     total_ += shard_status(path).items;
@@ -21,12 +21,15 @@ const Shard& ShardRows::load(int64_t s) {
     lru_.push_front(s);
     return it->second;
   }
+  const std::string path = dir_ + "/" + shard_file_name(s);
+  Shard shard = read_shard(path);
+  if (check_) check_(shard, path);
   if (cache_.size() >= cached_) {
     cache_.erase(lru_.back());
     lru_.pop_back();
   }
   lru_.push_front(s);
-  return cache_[s] = read_shard(dir_ + "/" + shard_file_name(s));
+  return cache_[s] = std::move(shard);
 }
 
 ShardRows::Location ShardRows::locate(int64_t index) {

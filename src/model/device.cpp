@@ -25,12 +25,12 @@ torch::Device job_device(const Config& config, int local_rank, int local_size) {
   return resolve_device(config.get_string("run.device"), gpus, local_rank, local_size);
 }
 
-torch::Device cpu_until_cuda_path(const torch::Device& device, const std::string& setting, const std::string& job) {
-  if (device.is_cpu()) return device;
+void cpu_until_cuda_path(const torch::Device& device, const std::string& setting, const std::string& job) {
+  if (device.is_cpu()) return;
   if (setting == "auto") {
     spdlog::warn("run.device = 'auto' found {}, but {} does not run on CUDA yet (issue 15): using the CPU",
                  device.str(), job);
-    return torch::Device(torch::kCPU);
+    return;
   }
   throw ConfigError("run.device chose " + device.str() + ", but " + job +
                     " does not run on CUDA yet (the device-resident step is issue 15); set run.device = 'cpu'");

@@ -21,7 +21,7 @@ torch::Device job_device(const Config& config, int local_rank, int local_size);
 
 // Until the CUDA step lands (issue 15) the jobs run on the CPU only: an explicit run.device =
 // "cuda" is a ConfigError naming the setting; "auto" that found a GPU falls back to the CPU with
-// a warning (as before run.device existed). Returns the device the job uses.
-torch::Device cpu_until_cuda_path(const torch::Device& device, const std::string& setting, const std::string& job);
+// a warning (as before run.device existed).
+void cpu_until_cuda_path(const torch::Device& device, const std::string& setting, const std::string& job);
 
 }  // namespace cf

@@ -11,19 +11,6 @@ RMSNormImpl::RMSNormImpl(int64_t dim, double e) : eps(e) { weight = register_par
 
 torch::Tensor RMSNormImpl::forward(torch::Tensor x) { return kernels::fused_rms_norm(x, weight, eps); }
 
-namespace {
-
-// fp32 cos/sin tables for the given absolute positions: [T, head_dim] (HF LLaMA layout).
-std::pair<torch::Tensor, torch::Tensor> rope(const LanguageConfig& c, const torch::Tensor& pos) {
-  const int64_t hd = c.head_dim();
-  auto inv = torch::pow(c.rope_theta, -torch::arange(0, hd, 2, torch::kFloat) / static_cast<double>(hd));
-  auto freqs = torch::outer(pos.to(torch::kFloat), inv);  // [T, hd/2]
-  auto emb = torch::cat({freqs, freqs}, -1);
-  return {emb.cos(), emb.sin()};
-}
-
-}  // namespace
-
 LlamaLayerImpl::LlamaLayerImpl(const LanguageConfig& c) : cfg(c) {
   const int64_t kv = c.kv_heads * c.head_dim();
   input_layernorm = register_module("input_layernorm", RMSNorm(c.hidden, c.norm_eps));
@@ -82,7 +69,7 @@ torch::Tensor LanguageModelImpl::forward_hidden(torch::Tensor x, torch::Tensor p
                                                 std::vector<KVCache>* caches) {
   const int64_t t = x.size(1);
   const int64_t past = caches && !caches->empty() && (*caches)[0].k.defined() ? (*caches)[0].k.size(2) : 0;
-  auto [cos, sin] = rope(cfg, positions);
+  auto [cos, sin] = kernels::rope_tables(positions, cfg.head_dim(), cfg.rope_theta);  // [T, hd] each
   // Causal mask over cached + new tokens, plus padding (pad_mask covers all T_total keys).
   torch::Tensor mask;
   if (t > 1 || pad_mask.defined() || cfg.sliding_window > 0) {

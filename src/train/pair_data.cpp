@@ -18,11 +18,15 @@ std::vector<int32_t> ids_of(const std::string& bytes) {
 
 }  // namespace
 
+void check_pair_shard(const Shard& shard, const std::string& where) {
+  require_columns(
+      shard, "generate", "items",
+      {"sample_id", "carried", "prompt_ids", "chosen_ids", "rejected_ids", "ref_logp_chosen", "ref_logp_rejected"},
+      where);
+}
+
 PairSample pair_sample(const Shard& sh, size_t row, const std::string& where) {
   const Table& t = sh.items;
-  require_columns(sh, "generate", "items",
-                  {"sample_id", "prompt_ids", "chosen_ids", "rejected_ids", "ref_logp_chosen", "ref_logp_rejected"},
-                  where);
   PairSample p;
   p.sample_id = t.bytes("sample_id")[row];
   p.prompt = ids_of(t.bytes("prompt_ids")[row]);
@@ -53,7 +57,7 @@ TokenSample answer_sequence(const std::vector<int32_t>& prompt, const std::vecto
   return s;
 }
 
-PairDataset::PairDataset(const std::string& dir, size_t cached_shards) : rows_(dir, cached_shards) {
+PairDataset::PairDataset(const std::string& dir, size_t cached_shards) : rows_(dir, cached_shards, check_pair_shard) {
   if (rows_.plan().stage != "generate")
     throw ConfigError("'" + dir + "' is a '" + rows_.plan().stage +
                       "' directory; preference training reads cf-generate pairs");

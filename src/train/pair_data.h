@@ -21,6 +21,8 @@ struct PairSample {
 
 // Row `row` of a pairs shard. `where` names the shard in errors.
 PairSample pair_sample(const Shard& shard, size_t row, const std::string& where);
+// The columns pair_sample reads (io/schemas, stage "generate"): call once per shard.
+void check_pair_shard(const Shard& shard, const std::string& where);
 // prompt + answer as a token sample with loss_mask 1 on the answer ids.
 TokenSample answer_sequence(const std::vector<int32_t>& prompt, const std::vector<int32_t>& answer,
                             const std::vector<std::string>& images);

@@ -9,7 +9,8 @@
 
 namespace cf {
 
-TokenDataset::TokenDataset(const std::string& dir, size_t cached_shards) : rows_(dir, cached_shards) {
+TokenDataset::TokenDataset(const std::string& dir, size_t cached_shards)
+    : rows_(dir, cached_shards, check_token_shard) {
   if (rows_.size() == 0) throw ConfigError("dataset '" + dir + "' has no samples");
 }
 
@@ -18,10 +19,13 @@ TokenSample TokenDataset::get(int64_t index) {
   return token_sample(*at.shard, at.row, at.path);
 }
 
+void check_token_shard(const Shard& shard, const std::string& where) {
+  require_columns(shard, "tokenize", "items",
+                  {"sample_id", "answer", "task", "closed", "prompt_tokens", "input_ids", "loss_mask"}, where);
+}
+
 TokenSample token_sample(const Shard& sh, size_t row, const std::string& where) {
   const Table& t = sh.items;
-  require_columns(sh, "tokenize", "items",
-                  {"sample_id", "answer", "task", "closed", "prompt_tokens", "input_ids", "loss_mask"}, where);
   TokenSample out;
   out.sample_id = t.bytes("sample_id")[row];
   out.answer = t.bytes("answer")[row];

@@ -34,6 +34,9 @@ class TokenDataset {
 // Sample `row` of a token shard's items (images from its "images" table). `where` names the
 // shard in errors.
 TokenSample token_sample(const Shard& shard, size_t row, const std::string& where);
+// The columns token_sample reads (io/schemas, stage "tokenize"): call once per shard before
+// token_sample. Throws DataError naming `where` and the column.
+void check_token_shard(const Shard& shard, const std::string& where);
 
 // The inverse of token_sample: a token shard (stage "tokenize", docs/stages/tokenizer.md) of
 // `samples` in order, for generated datasets (test fixtures, benchmarks). meta.plan_hash = plan_hash.

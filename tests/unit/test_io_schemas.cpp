@@ -1,13 +1,17 @@
 // io/schemas: the declared shard columns of every stage, as the writers check them before a
 // shard is written and readers check the columns they need.
+#include <filesystem>
 #include <functional>
 #include <string>
+#include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/error.h"
 #include "io/schemas.h"
+#include "io/stage_dir.h"
+#include "train/token_data.h"
 
 namespace {
 
@@ -90,6 +94,19 @@ TEST(IoSchemas, ReadersNameTheShardTableAndColumn) {
   bad.items.put_f32("closed", {1.0f});
   EXPECT_THAT(error_of([&] { cf::require_columns(bad, "merge", "items", {"closed"}, "x.h5"); }),
               HasSubstr("items.closed is not int64"));
+}
+
+TEST(IoSchemas, ADatasetOfAnotherStageFailsOnceWithTheShardNamed) {
+  // A merged dataset given to the trainer: the first shard read names itself and the column.
+  namespace fs = std::filesystem;
+  const fs::path d = fs::temp_directory_path() / ("cf_schemas_" + std::to_string(getpid()));
+  fs::create_directories(d);
+  cf::write_shard((d / cf::shard_file_name(0)).string(), merge_shard());
+  cf::write_stage_plan(d.string(), {"merge", 1, "x"});
+  cf::TokenDataset data(d.string());
+  EXPECT_EQ(error_of([&] { data.get(0); }),
+            (d / cf::shard_file_name(0)).string() + ": items has no column 'prompt_tokens' (not a tokenize output?)");
+  fs::remove_all(d);
 }
 
 }  // namespace

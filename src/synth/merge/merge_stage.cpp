@@ -226,7 +226,8 @@ StageCounts run_merge(JobContext& ctx) {
     for (auto* s : {&ev, &tr}) s->meta = {{"plan_hash", hash}, {"shard", idx}, {"generator", "cf-merge"}};
     ev.meta["split"] = "eval";
     tr.meta["split"] = "train";
-    for (const auto* s : {&ev, &tr}) check_stage_shard(*s, out + "/" + shard_file_name(idx));  // io/schemas
+    check_stage_shard(ev, out + "/eval/" + shard_file_name(idx));  // the declared columns (io/schemas)
+    check_stage_shard(tr, out + "/train/" + shard_file_name(idx));
     write_shard(out + "/eval/" + shard_file_name(idx), ev);
     write_shard(out + "/train/" + shard_file_name(idx), tr);  // last: marks the shard done
     train_samples += static_cast<int64_t>(m.train.size());
